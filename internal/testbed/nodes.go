@@ -1,0 +1,85 @@
+package testbed
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+)
+
+const (
+	kwokNodeAnnotation = "kwok.x-k8s.io/node"
+	// NodePurposeLabel is the label z2jh uses to place core and user pods.
+	NodePurposeLabel = "hub.jupyter.org/node-purpose"
+	// GPUResource is the extended resource name the GPU node advertises.
+	GPUResource = corev1.ResourceName("nvidia.com/gpu")
+)
+
+// Node describes one simulated node.
+type Node struct {
+	Name    string
+	Purpose string // value of hub.jupyter.org/node-purpose; empty for none
+	CPU     string // allocatable, a Kubernetes quantity
+	Memory  string
+	GPUs    int64
+	Taints  []corev1.Taint
+}
+
+// DefaultNodes is a small community cluster: one core node for the hub and
+// proxy, one user node, and one user node with a GPU, tainted the way GKE
+// taints GPU pools so only pods that ask for a GPU land there.
+func DefaultNodes() []Node {
+	return []Node{
+		{Name: "core-0", Purpose: "core", CPU: "4", Memory: "16Gi"},
+		{Name: "user-0", Purpose: "user", CPU: "8", Memory: "32Gi"},
+		{Name: "user-gpu-0", Purpose: "user", CPU: "8", Memory: "61Gi", GPUs: 1,
+			Taints: []corev1.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: corev1.TaintEffectNoSchedule}}},
+	}
+}
+
+func registerNode(ctx context.Context, client kubernetes.Interface, n Node) error {
+	labels := map[string]string{
+		"type":                   "kwok",
+		"kubernetes.io/hostname": n.Name,
+		"kubernetes.io/os":       "linux",
+		"kubernetes.io/arch":     "amd64",
+	}
+	if n.Purpose != "" {
+		labels[NodePurposeLabel] = n.Purpose
+	}
+	resources := corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse(n.CPU),
+		corev1.ResourceMemory: resource.MustParse(n.Memory),
+		corev1.ResourcePods:   resource.MustParse("110"),
+	}
+	if n.GPUs > 0 {
+		resources[GPUResource] = *resource.NewQuantity(n.GPUs, resource.DecimalSI)
+	}
+	node := &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        n.Name,
+			Labels:      labels,
+			Annotations: map[string]string{kwokNodeAnnotation: "fake"},
+		},
+		Spec: corev1.NodeSpec{Taints: n.Taints},
+	}
+	created, err := client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
+	if err != nil {
+		return err
+	}
+	// Status is a subresource: capacity set at creation may be dropped, so set it here.
+	created.Status.Capacity = resources
+	created.Status.Allocatable = resources
+	_, err = client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{})
+	return err
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
