@@ -1,0 +1,328 @@
+// Package provider holds the Terraform schema and CRUD glue of the twoi2chub
+// provider. The logic lives in domain packages under internal/; files here
+// translate between Terraform values and those packages.
+package provider
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"k8s.io/client-go/rest"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/2i2c-org/twoi2chub"
+
+var _ provider.Provider = &Twoi2chubProvider{}
+
+// Twoi2chubProvider is the provider implementation.
+type Twoi2chubProvider struct {
+	version string
+	// configHook, when set, adjusts the Kubernetes client config (tests count
+	// API requests with it).
+	configHook func(rest.Config) rest.Config
+}
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	conn    *kubeconn.Connection
+	version string
+}
+
+type providerModel struct {
+	Kubernetes *kubernetesModel `tfsdk:"kubernetes"`
+}
+
+type kubernetesModel struct {
+	Host                  types.String `tfsdk:"host"`
+	Username              types.String `tfsdk:"username"`
+	Password              types.String `tfsdk:"password"`
+	Token                 types.String `tfsdk:"token"`
+	Insecure              types.Bool   `tfsdk:"insecure"`
+	TLSServerName         types.String `tfsdk:"tls_server_name"`
+	ClientCertificate     types.String `tfsdk:"client_certificate"`
+	ClientKey             types.String `tfsdk:"client_key"`
+	ClusterCACertificate  types.String `tfsdk:"cluster_ca_certificate"`
+	ConfigPath            types.String `tfsdk:"config_path"`
+	ConfigPaths           types.List   `tfsdk:"config_paths"`
+	ConfigContext         types.String `tfsdk:"config_context"`
+	ConfigContextAuthInfo types.String `tfsdk:"config_context_auth_info"`
+	ConfigContextCluster  types.String `tfsdk:"config_context_cluster"`
+	ProxyURL              types.String `tfsdk:"proxy_url"`
+	Exec                  *execModel   `tfsdk:"exec"`
+}
+
+type execModel struct {
+	APIVersion types.String `tfsdk:"api_version"`
+	Command    types.String `tfsdk:"command"`
+	Args       types.List   `tfsdk:"args"`
+	Env        types.Map    `tfsdk:"env"`
+}
+
+// New returns a constructor for the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &Twoi2chubProvider{version: version} }
+}
+
+func (p *Twoi2chubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "twoi2chub"
+	resp.Version = p.version
+}
+
+func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	pem := []validator.String{pemValidator{}}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Declares a community's JupyterHub stack on Kubernetes: the hub, its user image and its authentication.\n\n" +
+			"The `kubernetes` block takes the same attributes and environment variables as the `kubernetes` block of the " +
+			"hashicorp/helm provider, so the outputs of a GKE, EKS or AKS module plug straight in. The provider connects " +
+			"lazily: when the cluster is created in the same apply and these values are unknown during plan, the plan still succeeds.",
+		Blocks: map[string]schema.Block{
+			"kubernetes": schema.SingleNestedBlock{
+				MarkdownDescription: "How to reach the Kubernetes cluster. Each attribute falls back to the environment variable named " +
+					"in its description. Without this block and without `KUBE_HOST` or `KUBE_CONFIG_PATH`, resources that need the " +
+					"cluster fail with a message saying so (the provider never guesses `localhost`).",
+				Attributes: map[string]schema.Attribute{
+					"host": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "Address of the Kubernetes API server, e.g. `https://34.1.2.3` or a module's endpoint output. " +
+							"Falls back to `KUBE_HOST`. Overrides the server of the kubeconfig context when both are set.",
+						Validators: []validator.String{hostValidator{}},
+					},
+					"username": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Username for HTTP basic authentication. Falls back to `KUBE_USER`.",
+					},
+					"password": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Password for HTTP basic authentication. Falls back to `KUBE_PASSWORD`.",
+					},
+					"token": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Bearer token, e.g. `data.google_client_config.default.access_token`. Falls back to `KUBE_TOKEN`.",
+					},
+					"insecure": schema.BoolAttribute{
+						Optional:            true,
+						MarkdownDescription: "Skip verification of the server's TLS certificate. Only for throwaway clusters. Falls back to `KUBE_INSECURE`. Default `false`.",
+					},
+					"tls_server_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Server name to verify the server certificate against, when it differs from `host`. Falls back to `KUBE_TLS_SERVER_NAME`.",
+					},
+					"client_certificate": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "PEM-encoded client certificate for TLS authentication. Needs `client_key`. Falls back to `KUBE_CLIENT_CERT_DATA`.",
+						Validators:          append([]validator.String{stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("client_key"))}, pem...),
+					},
+					"client_key": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "PEM-encoded private key of `client_certificate`. Falls back to `KUBE_CLIENT_KEY_DATA`.",
+						Validators:          append([]validator.String{stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("client_certificate"))}, pem...),
+					},
+					"cluster_ca_certificate": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "PEM-encoded CA certificate of the API server. Cloud modules often output it base64-encoded: " +
+							"pass `base64decode(module.cluster.ca_certificate)`. Falls back to `KUBE_CLUSTER_CA_CERT_DATA`.",
+						Validators: pem,
+					},
+					"config_path": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Path to a kubeconfig file, e.g. `~/.kube/config`. Falls back to `KUBE_CONFIG_PATH`.",
+						Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("config_paths"))},
+					},
+					"config_paths": schema.ListAttribute{
+						Optional:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "Paths to kubeconfig files merged in order, as `KUBECONFIG` does. Falls back to `KUBE_CONFIG_PATHS`.",
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+					},
+					"config_context": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Kubeconfig context to use instead of its current context. Falls back to `KUBE_CTX`.",
+					},
+					"config_context_auth_info": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Kubeconfig user to use instead of the context's. Falls back to `KUBE_CTX_AUTH_INFO`.",
+					},
+					"config_context_cluster": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Kubeconfig cluster to use instead of the context's. Falls back to `KUBE_CTX_CLUSTER`.",
+					},
+					"proxy_url": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "URL of an HTTP proxy to the API server. Falls back to `KUBE_PROXY_URL`.",
+					},
+				},
+				Blocks: map[string]schema.Block{
+					"exec": schema.SingleNestedBlock{
+						MarkdownDescription: "A client-go credential plugin that prints a token, as cloud CLIs provide: " +
+							"`gke-gcloud-auth-plugin`, `aws eks get-token --cluster-name NAME`, `kubelogin get-token ...`.",
+						Attributes: map[string]schema.Attribute{
+							"api_version": schema.StringAttribute{
+								Optional:            true,
+								MarkdownDescription: "API version of the plugin's ExecCredential, `client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`.",
+								Validators: []validator.String{stringvalidator.OneOf(
+									"client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")},
+							},
+							"command": schema.StringAttribute{
+								Optional:            true,
+								MarkdownDescription: "The plugin command, found on `PATH` or given as a path. Required in an `exec` block.",
+							},
+							"args": schema.ListAttribute{
+								Optional:            true,
+								ElementType:         types.StringType,
+								MarkdownDescription: "Arguments of the plugin command.",
+							},
+							"env": schema.MapAttribute{
+								Optional:            true,
+								ElementType:         types.StringType,
+								MarkdownDescription: "Extra environment variables for the plugin.",
+							},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *Twoi2chubProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.Kubernetes == nil || cfg.Kubernetes.Exec == nil {
+		return
+	}
+	// exec is a block, so its attributes cannot be Required without making the
+	// whole kubernetes block demand it; check the pair here.
+	e := cfg.Kubernetes.Exec
+	for name, v := range map[string]types.String{"api_version": e.APIVersion, "command": e.Command} {
+		if v.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes").AtName("exec").AtName(name),
+				"Missing exec "+name,
+				"An `exec` block needs both `api_version` (e.g. \"client.authentication.k8s.io/v1beta1\") and `command`.")
+		}
+	}
+}
+
+func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings, unknown := cfg.Kubernetes.settings()
+	settings = settings.WithEnvDefaults(os.LookupEnv)
+	conn := kubeconn.NewConnection(settings, unknown)
+	if p.configHook != nil {
+		conn.WithConfigHook(p.configHook)
+	}
+	if len(unknown) > 0 {
+		tflog.Info(ctx, "Kubernetes connection settings not known yet; connecting is deferred", map[string]any{"unknown": unknown})
+	}
+	data := &providerData{conn: conn, version: p.version}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// settings converts the block into kubeconn.Settings and lists the
+// attributes whose values are unknown (cluster created in the same apply).
+func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
+	var s kubeconn.Settings
+	if k == nil {
+		return s, nil
+	}
+	var unknown []string
+	str := func(name string, v types.String, dst *string) {
+		if v.IsUnknown() {
+			unknown = append(unknown, "kubernetes."+name)
+			return
+		}
+		*dst = v.ValueString()
+	}
+	strList := func(name string, v types.List) []string {
+		if v.IsUnknown() {
+			unknown = append(unknown, "kubernetes."+name)
+			return nil
+		}
+		var out []string
+		for _, e := range v.Elements() {
+			if sv, ok := e.(types.String); ok {
+				if sv.IsUnknown() {
+					unknown = append(unknown, "kubernetes."+name)
+					return nil
+				}
+				out = append(out, sv.ValueString())
+			}
+		}
+		return out
+	}
+	str("host", k.Host, &s.Host)
+	str("username", k.Username, &s.Username)
+	str("password", k.Password, &s.Password)
+	str("token", k.Token, &s.Token)
+	str("tls_server_name", k.TLSServerName, &s.TLSServerName)
+	str("client_certificate", k.ClientCertificate, &s.ClientCertificate)
+	str("client_key", k.ClientKey, &s.ClientKey)
+	str("cluster_ca_certificate", k.ClusterCACertificate, &s.ClusterCACertificate)
+	str("config_context", k.ConfigContext, &s.ConfigContext)
+	str("config_context_auth_info", k.ConfigContextAuthInfo, &s.ConfigContextAuthInfo)
+	str("config_context_cluster", k.ConfigContextCluster, &s.ConfigContextCluster)
+	str("proxy_url", k.ProxyURL, &s.ProxyURL)
+	if k.Insecure.IsUnknown() {
+		unknown = append(unknown, "kubernetes.insecure")
+	} else {
+		s.Insecure = k.Insecure.ValueBool()
+	}
+	var one string
+	str("config_path", k.ConfigPath, &one)
+	if one != "" {
+		s.ConfigPaths = []string{one}
+	}
+	if paths := strList("config_paths", k.ConfigPaths); len(paths) > 0 {
+		s.ConfigPaths = paths
+	}
+	if e := k.Exec; e != nil && !(e.Command.IsNull() && e.APIVersion.IsNull()) {
+		s.Exec = &kubeconn.ExecSettings{Env: map[string]string{}}
+		str("exec.api_version", e.APIVersion, &s.Exec.APIVersion)
+		str("exec.command", e.Command, &s.Exec.Command)
+		s.Exec.Args = strList("exec.args", e.Args)
+		if e.Env.IsUnknown() {
+			unknown = append(unknown, "kubernetes.exec.env")
+		} else {
+			for key, v := range e.Env.Elements() {
+				if sv, ok := v.(types.String); ok {
+					if sv.IsUnknown() {
+						unknown = append(unknown, "kubernetes.exec.env")
+						continue
+					}
+					s.Exec.Env[key] = sv.ValueString()
+				}
+			}
+		}
+	}
+	return s, unknown
+}
+
+func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *Twoi2chubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewClusterDataSource,
+	}
+}

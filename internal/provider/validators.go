@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/Masterminds/semver/v3"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// hostValidator accepts what kubectl accepts as a server: https://host[:port],
+// http://host[:port] or a bare host[:port].
+type hostValidator struct{}
+
+func (hostValidator) Description(context.Context) string {
+	return "must be a URL such as https://203.0.113.10 or https://cluster.example.org:6443"
+}
+func (v hostValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v hostValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	h := req.ConfigValue.ValueString()
+	raw := h
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes host",
+			fmt.Sprintf("%q %s.", h, v.Description(ctx)))
+	}
+}
+
+// pemValidator checks that a certificate or key attribute holds PEM, and
+// recognises the common mistake of passing a cloud module's base64 output.
+type pemValidator struct{}
+
+func (pemValidator) Description(context.Context) string { return "must be PEM-encoded" }
+func (v pemValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v pemValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if block, _ := pem.Decode([]byte(s)); block != nil {
+		return
+	}
+	detail := "The value is not PEM (it should start with a line like \"-----BEGIN CERTIFICATE-----\")."
+	if decoded, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s)); err == nil {
+		if block, _ := pem.Decode(decoded); block != nil {
+			detail = "The value is base64-encoded PEM, as cloud modules output it. Wrap it in base64decode(...)."
+		}
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid PEM value", detail)
+}
+
+// semverConstraintValidator checks a Helm-style version constraint such as ">=1.28.0-0".
+type semverConstraintValidator struct{}
+
+func (semverConstraintValidator) Description(context.Context) string {
+	return "must be a version constraint such as \">=1.28.0-0\""
+}
+func (v semverConstraintValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v semverConstraintValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := semver.NewConstraint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid version constraint",
+			fmt.Sprintf("%q %s: %v.", req.ConfigValue.ValueString(), v.Description(ctx), err))
+	}
+}
