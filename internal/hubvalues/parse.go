@@ -1,0 +1,37 @@
+package hubvalues
+
+// Parse reads chart values back into typed settings. Every part of values that
+// a typed setting covers exactly is taken out; the rest is returned in
+// h.ExtraValues, so that Render(h) gives values back (plus the provider-owned
+// keys, see owned). This is how an existing release is imported and how drift
+// is shown as typed attributes.
+func Parse(values Values) (Hub, error) {
+	v, err := NormalizeValues(values)
+	if err != nil {
+		return Hub{}, err
+	}
+	residual := deepCopy(v).(map[string]any)
+	var h Hub
+	for _, f := range features {
+		candidate := h
+		f.parse(v, &candidate)
+		b := &builder{values: Values{}}
+		f.render(&candidate, b)
+		out, err := NormalizeValues(b.values)
+		if err != nil || len(out) == 0 {
+			continue
+		}
+		// Keep the reading only if it renders back to exactly what is there.
+		if covers(v, out) {
+			h = candidate
+			subtract(residual, out)
+		}
+	}
+	if covers(residual, owned()) {
+		subtract(residual, owned())
+	}
+	if len(residual) > 0 {
+		h.ExtraValues = residual
+	}
+	return h, nil
+}
