@@ -52,7 +52,9 @@ for name in "${names[@]}"; do
     etcd)         build etcd kube ./cmd/etcd "$(version kube go.etcd.io/etcd/server/v3)" ;;
     kwok)         build kwok kwok sigs.k8s.io/kwok/cmd/kwok "$(version kwok sigs.k8s.io/kwok)" ;;
     terraform)    build terraform terraform github.com/hashicorp/terraform "$(version terraform github.com/hashicorp/terraform)" ;;
-    tofu)         build tofu tofu github.com/opentofu/opentofu/cmd/tofu "$(version tofu github.com/opentofu/opentofu)" ;;
+    # dev=no: report v1.12.6, not v1.12.6-dev (version checks in tests parse it).
+    tofu)         build tofu tofu github.com/opentofu/opentofu/cmd/tofu "$(version tofu github.com/opentofu/opentofu)" \
+                    "-X github.com/opentofu/opentofu/version.dev=no" ;;
     tfplugindocs) build tfplugindocs docs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs "$(version docs github.com/hashicorp/terraform-plugin-docs)" ;;
     goreleaser)   build goreleaser goreleaser github.com/goreleaser/goreleaser/v2 "$(version goreleaser github.com/goreleaser/goreleaser/v2)" ;;
     *) echo "tools: unknown tool $name (known: ${all[*]})" >&2; exit 2 ;;

@@ -1,6 +1,6 @@
 // Tools module: builds the Terraform CLI the acceptance tests and docs use.
-// v1.8.5 is the newest tag without replace directives (MPL-2.0 era releases
-// after it carry them), so it builds from the module proxy.
+// v1.8.5: later tags carry replace directives that a consumer module cannot
+// honour, so this is the newest that builds from the module proxy as is.
 module github.com/2i2c-org/terraform-provider-twoi2chub/tools/terraform
 
 go 1.26.0
