@@ -34,8 +34,8 @@ const clusterAddr = "data.twoi2chub_cluster.this"
 // serverVersionCheck is the proof that a configuration reached the test bed.
 var serverVersionCheck = statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("server_version"), knownvalue.StringExact("v1.37.2"))
 
-// TestAccClusterDataSource reads the test bed before and after storage and
-// ingress classes are added through the API.
+// TestAccClusterDataSource reads the test bed as it starts (a default
+// StorageClass, three nodes), then after classes are changed through the API.
 func TestAccClusterDataSource(t *testing.T) {
 	cp := testAccPreCheck(t)
 	client, err := cp.Client()
@@ -43,10 +43,18 @@ func TestAccClusterDataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	t.Cleanup(func() {
-		for _, n := range []string{"standard", "fast"} {
-			_ = client.StorageV1().StorageClasses().Delete(ctx, n, metav1.DeleteOptions{})
+	setDefault := func(isDefault bool) error {
+		sc, err := client.StorageV1().StorageClasses().Get(ctx, testbed.StorageClassName, metav1.GetOptions{})
+		if err != nil {
+			return err
 		}
+		sc.Annotations["storageclass.kubernetes.io/is-default-class"] = fmt.Sprint(isDefault)
+		_, err = client.StorageV1().StorageClasses().Update(ctx, sc, metav1.UpdateOptions{})
+		return err
+	}
+	t.Cleanup(func() {
+		_ = setDefault(true)
+		_ = client.StorageV1().StorageClasses().Delete(ctx, "fast", metav1.DeleteOptions{})
 		_ = client.NetworkingV1().IngressClasses().Delete(ctx, "nginx", metav1.DeleteOptions{})
 	})
 	config := providerKubeconfig(cp) + `data "twoi2chub_cluster" "this" {}`
@@ -54,6 +62,13 @@ func TestAccClusterDataSource(t *testing.T) {
 		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
 			"nodes": knownvalue.Int64Exact(nodes), "ready_nodes": knownvalue.Int64Exact(nodes),
 			"cpu": knownvalue.StringExact(cpu), "memory": knownvalue.StringExact(memory), "gpus": knownvalue.Int64Exact(gpus),
+		})
+	}
+	standard := func(isDefault bool) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"name": knownvalue.StringExact("standard"), "provisioner": knownvalue.StringExact("testbed.twoi2chub.dev/hostpath"),
+			"reclaim_policy": knownvalue.StringExact("Delete"), "volume_binding_mode": knownvalue.StringExact("Immediate"),
+			"allow_volume_expansion": knownvalue.Bool(true), "is_default": knownvalue.Bool(isDefault),
 		})
 	}
 
@@ -66,11 +81,12 @@ func TestAccClusterDataSource(t *testing.T) {
 					serverVersionCheck,
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("hub_chart_kube_version"), knownvalue.StringExact(">=1.28.0-0")),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("supports_hub_chart"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ready_for_hub"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("problems"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.StringRegexp(regexp.MustCompile("^no default StorageClass")),
-					})),
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_storage_class"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ready_for_hub"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("problems"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_storage_class"), knownvalue.StringExact("standard")),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("storage_classes"), knownvalue.ListExact([]knownvalue.Check{standard(true)})),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ingress_classes"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_ingress_class"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("total"), pool(3, "20", "109Gi", 1)),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("node_pools"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"core": pool(1, "4", "16Gi", 0),
@@ -81,18 +97,12 @@ func TestAccClusterDataSource(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
+					mustCreate(t, func() error { return setDefault(false) })
 					mustCreate(t, func() error {
 						_, err := client.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
-							ObjectMeta:           metav1.ObjectMeta{Name: "standard", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
-							Provisioner:          "pd.csi.storage.gke.io",
-							AllowVolumeExpansion: ptr.To(true),
-							VolumeBindingMode:    ptr.To(storagev1.VolumeBindingWaitForFirstConsumer),
-						}, metav1.CreateOptions{})
-						return err
-					})
-					mustCreate(t, func() error {
-						_, err := client.StorageV1().StorageClasses().Create(ctx, &storagev1.StorageClass{
-							ObjectMeta: metav1.ObjectMeta{Name: "fast"}, Provisioner: "pd.csi.storage.gke.io",
+							ObjectMeta:        metav1.ObjectMeta{Name: "fast"},
+							Provisioner:       "pd.csi.storage.gke.io",
+							VolumeBindingMode: ptr.To(storagev1.VolumeBindingWaitForFirstConsumer),
 						}, metav1.CreateOptions{})
 						return err
 					})
@@ -106,20 +116,18 @@ func TestAccClusterDataSource(t *testing.T) {
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ready_for_hub"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("problems"), knownvalue.ListSizeExact(0)),
-					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_storage_class"), knownvalue.StringExact("standard")),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ready_for_hub"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("problems"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringRegexp(regexp.MustCompile("^no default StorageClass")),
+					})),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_storage_class"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("storage_classes"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"name": knownvalue.StringExact("fast"), "provisioner": knownvalue.StringExact("pd.csi.storage.gke.io"),
-							"reclaim_policy": knownvalue.StringExact("Delete"), "volume_binding_mode": knownvalue.StringExact("Immediate"),
+							"reclaim_policy": knownvalue.StringExact("Delete"), "volume_binding_mode": knownvalue.StringExact("WaitForFirstConsumer"),
 							"allow_volume_expansion": knownvalue.Bool(false), "is_default": knownvalue.Bool(false),
 						}),
-						knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"name": knownvalue.StringExact("standard"), "provisioner": knownvalue.StringExact("pd.csi.storage.gke.io"),
-							"reclaim_policy": knownvalue.StringExact("Delete"), "volume_binding_mode": knownvalue.StringExact("WaitForFirstConsumer"),
-							"allow_volume_expansion": knownvalue.Bool(true), "is_default": knownvalue.Bool(true),
-						}),
+						standard(false),
 					})),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("default_ingress_class"), knownvalue.StringExact("nginx")),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ingress_classes"), knownvalue.ListExact([]knownvalue.Check{
@@ -131,10 +139,14 @@ func TestAccClusterDataSource(t *testing.T) {
 			},
 			{
 				// A stricter constraint than the server meets.
-				Config: providerKubeconfig(cp) + `data "twoi2chub_cluster" "this" { hub_chart_kube_version = ">=1.99.0" }`,
+				PreConfig: func() { mustCreate(t, func() error { return setDefault(true) }) },
+				Config:    providerKubeconfig(cp) + `data "twoi2chub_cluster" "this" { hub_chart_kube_version = ">=1.99.0" }`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("supports_hub_chart"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("ready_for_hub"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(clusterAddr, tfjsonpath.New("problems"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringRegexp(regexp.MustCompile(`^Kubernetes v1\.37\.2 does not satisfy the hub chart's kubeVersion >=1\.99\.0`)),
+					})),
 				},
 			},
 		},

@@ -70,6 +70,7 @@ type ControlPlane struct {
 	Nodes []Node
 
 	procs   []*process
+	cancel  context.CancelFunc // stops in-process helpers (the provisioner)
 	ownDir  bool
 	logf    func(string, ...any)
 	stopped bool
@@ -244,6 +245,11 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	}); err != nil {
 		return cp, err
 	}
+	helpers, stopHelpers := context.WithCancel(context.Background())
+	cp.cancel = stopHelpers
+	if err := startProvisioner(helpers, client); err != nil {
+		return cp, fmt.Errorf("starting the volume provisioner: %w", err)
+	}
 	cp.ReadyAfter = time.Since(began)
 	cp.logf("testbed: control plane ready in %s (%d nodes), logs in %s", cp.ReadyAfter.Round(time.Millisecond), len(cp.Nodes), cp.Dir)
 	return cp, nil
@@ -274,6 +280,9 @@ func (cp *ControlPlane) Stop() {
 		return
 	}
 	cp.stopped = true
+	if cp.cancel != nil {
+		cp.cancel()
+	}
 	for i := len(cp.procs) - 1; i >= 0; i-- {
 		cp.procs[i].stop(5 * time.Second)
 	}

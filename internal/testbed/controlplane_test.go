@@ -303,3 +303,43 @@ next:
 }
 
 func resourceQ(s string) resource.Quantity { return resource.MustParse(s) }
+
+// TestVolumesAreProvisioned: a claim of the default class gets a volume and
+// the controller manager binds them, as on a cloud cluster.
+func TestVolumesAreProvisioned(t *testing.T) {
+	cp := Get(t)
+	ns := cp.Namespace(t)
+	client, err := cp.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	pvc := &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: "claim-ada"},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resourceQ("10Gi")}},
+		},
+	}
+	if _, err := client.CoreV1().PersistentVolumeClaims(ns).Create(ctx, pvc, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		got, err := client.CoreV1().PersistentVolumeClaims(ns).Get(ctx, "claim-ada", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status.Phase == corev1.ClaimBound {
+			if got.Spec.StorageClassName == nil || *got.Spec.StorageClassName != StorageClassName {
+				t.Errorf("claim class %v, want the default %q", got.Spec.StorageClassName, StorageClassName)
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("claim never bound: %+v", got.Status)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
