@@ -1,0 +1,356 @@
+package release
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/kube"
+	helmrelease "helm.sh/helm/v3/pkg/release"
+	"helm.sh/helm/v3/pkg/storage/driver"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// Client manages hub releases in one cluster. It is safe for concurrent use;
+// discovery results are shared by every release it handles.
+type Client struct {
+	restConfig *rest.Config
+	clientset  kubernetes.Interface
+	metadata   metadata.Interface
+
+	discoveryOnce sync.Once
+	discovery     discovery.CachedDiscoveryInterface
+	discoveryErr  error
+}
+
+// New returns a Client for the cluster cfg points at.
+func New(cfg *rest.Config, clientset kubernetes.Interface) (*Client, error) {
+	md, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{restConfig: cfg, clientset: clientset, metadata: md}, nil
+}
+
+type logKey struct{}
+
+// WithLog returns a context whose operations report progress to logf.
+func WithLog(ctx context.Context, logf func(format string, args ...any)) context.Context {
+	return context.WithValue(ctx, logKey{}, logf)
+}
+
+func logFrom(ctx context.Context) func(string, ...any) {
+	if f, ok := ctx.Value(logKey{}).(func(string, ...any)); ok {
+		return f
+	}
+	return func(string, ...any) {}
+}
+
+// Info is what the provider needs of a release's latest revision.
+type Info struct {
+	Name         string
+	Namespace    string
+	Revision     int
+	Status       string
+	Description  string
+	ChartName    string
+	ChartVersion string
+	AppVersion   string
+	// Config are the user-supplied values of the revision.
+	Config map[string]any
+}
+
+// Deployed reports whether the revision is deployed (not failed or pending).
+func (i *Info) Deployed() bool { return i.Status == string(helmrelease.StatusDeployed) }
+
+// Pending reports whether an operation on the release never finished.
+func (i *Info) Pending() bool { return helmrelease.Status(i.Status).IsPending() }
+
+var secretsResource = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+
+// Latest reads the latest revision of a release with two requests: the
+// metadata of its revision Secrets, then the newest one. It returns nil, nil
+// when there is no such release.
+func (c *Client) Latest(ctx context.Context, namespace, name string) (*Info, error) {
+	list, err := c.metadata.Resource(secretsResource).Namespace(namespace).List(ctx, metav1.ListOptions{
+		LabelSelector: "owner=helm,name=" + name,
+	})
+	if err != nil {
+		return nil, err
+	}
+	newest, newestVersion := "", -1
+	for _, item := range list.Items {
+		v, err := strconv.Atoi(item.Labels["version"])
+		if err == nil && v > newestVersion {
+			newest, newestVersion = item.Name, v
+		}
+	}
+	if newest == "" {
+		return nil, nil
+	}
+	secret, err := c.clientset.CoreV1().Secrets(namespace).Get(ctx, newest, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil // uninstalled between the two requests
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeInfo(secret.Data["release"])
+}
+
+// storedRelease is the part of Helm's stored release record we read; the
+// chart's templates and files in the record are skipped, not decoded.
+type storedRelease struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
+	Version   int    `json:"version"`
+	Info      struct {
+		Status      string `json:"status"`
+		Description string `json:"description"`
+	} `json:"info"`
+	Chart struct {
+		Metadata struct {
+			Name       string `json:"name"`
+			Version    string `json:"version"`
+			AppVersion string `json:"appVersion"`
+		} `json:"metadata"`
+	} `json:"chart"`
+	Config map[string]any `json:"config"`
+}
+
+var gzipMagic = []byte{0x1f, 0x8b, 0x08}
+
+// decodeInfo reads Helm's storage format: base64 of (usually gzipped) JSON.
+func decodeInfo(data []byte) (*Info, error) {
+	raw, err := base64.StdEncoding.DecodeString(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("release record is not base64: %w", err)
+	}
+	var r io.Reader = bytes.NewReader(raw)
+	if bytes.HasPrefix(raw, gzipMagic) {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	var rel storedRelease
+	if err := json.NewDecoder(r).Decode(&rel); err != nil {
+		return nil, fmt.Errorf("release record is not valid: %w", err)
+	}
+	return &Info{
+		Name: rel.Name, Namespace: rel.Namespace, Revision: rel.Version,
+		Status: rel.Info.Status, Description: rel.Info.Description,
+		ChartName: rel.Chart.Metadata.Name, ChartVersion: rel.Chart.Metadata.Version, AppVersion: rel.Chart.Metadata.AppVersion,
+		Config: rel.Config,
+	}, nil
+}
+
+func infoFrom(r *helmrelease.Release) *Info {
+	i := &Info{Name: r.Name, Namespace: r.Namespace, Revision: r.Version, Config: r.Config}
+	if r.Info != nil {
+		i.Status, i.Description = string(r.Info.Status), r.Info.Description
+	}
+	if r.Chart != nil && r.Chart.Metadata != nil {
+		i.ChartName, i.ChartVersion, i.AppVersion = r.Chart.Metadata.Name, r.Chart.Metadata.Version, r.Chart.Metadata.AppVersion
+	}
+	return i
+}
+
+// ApplyRequest asks for a release to match Chart and Values.
+type ApplyRequest struct {
+	Namespace string
+	Name      string
+	Chart     *chart.Chart
+	Values    map[string]any
+	Timeout   time.Duration
+}
+
+// Result of Apply.
+type Result struct {
+	Info *Info
+	// Recovered describes a release left behind by an interrupted operation
+	// and what was done about it; empty when nothing was needed.
+	Recovered string
+}
+
+// maxHistory bounds the revisions Helm keeps per release (each holds the chart).
+const maxHistory = 5
+
+// Apply installs the release or upgrades it, first recovering a release that
+// an interrupted apply left pending. It waits for the release's Deployments
+// to become available; a failed install is removed and a failed upgrade is
+// rolled back (Helm's atomic mode), and the error names what was not ready.
+func (c *Client) Apply(ctx context.Context, req ApplyRequest) (*Result, error) {
+	cfg, err := c.actionConfig(ctx, req.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	logf := logFrom(ctx)
+	res := &Result{}
+	last, err := cfg.Releases.Last(req.Name)
+	if err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
+		return nil, fmt.Errorf("reading release %s/%s: %w", req.Namespace, req.Name, err)
+	}
+	if last != nil && last.Info.Status.IsPending() {
+		if res.Recovered, err = c.recover(ctx, cfg, last, req.Timeout); err != nil {
+			return nil, err
+		}
+		last, err = cfg.Releases.Last(req.Name)
+		if err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
+			return nil, err
+		}
+	}
+
+	var rel *helmrelease.Release
+	if last == nil || last.Info.Status == helmrelease.StatusUninstalled {
+		install := action.NewInstall(cfg)
+		install.ReleaseName, install.Namespace = req.Name, req.Namespace
+		install.Wait, install.Atomic, install.Timeout = true, true, req.Timeout
+		logf("installing release %s/%s (chart %s %s)", req.Namespace, req.Name, req.Chart.Metadata.Name, req.Chart.Metadata.Version)
+		rel, err = install.RunWithContext(ctx, req.Chart, req.Values)
+	} else {
+		upgrade := action.NewUpgrade(cfg)
+		upgrade.Namespace = req.Namespace
+		upgrade.Wait, upgrade.Atomic, upgrade.Timeout = true, true, req.Timeout
+		upgrade.MaxHistory = maxHistory
+		upgrade.CleanupOnFail = true
+		logf("upgrading release %s/%s from revision %d (chart %s %s)", req.Namespace, req.Name, last.Version, req.Chart.Metadata.Name, req.Chart.Metadata.Version)
+		rel, err = upgrade.RunWithContext(ctx, req.Name, req.Chart, req.Values)
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Info = infoFrom(rel)
+	return res, nil
+}
+
+// recover ends a pending operation the way a person would with `helm
+// rollback` or `helm uninstall`, and says what it did.
+func (c *Client) recover(ctx context.Context, cfg *action.Configuration, last *helmrelease.Release, timeout time.Duration) (string, error) {
+	logf := logFrom(ctx)
+	history, err := cfg.Releases.History(last.Name)
+	if err != nil {
+		return "", err
+	}
+	sort.Slice(history, func(i, j int) bool { return history[i].Version > history[j].Version })
+	for _, r := range history {
+		if r.Version < last.Version && (r.Info.Status == helmrelease.StatusDeployed || r.Info.Status == helmrelease.StatusSuperseded) {
+			rb := action.NewRollback(cfg)
+			rb.Version, rb.Wait, rb.Timeout, rb.MaxHistory = r.Version, true, timeout, maxHistory
+			logf("release %s/%s revision %d is %s: rolling back to revision %d", last.Namespace, last.Name, last.Version, last.Info.Status, r.Version)
+			if err := rb.Run(last.Name); err != nil {
+				return "", fmt.Errorf("release %s/%s was left %s by an interrupted operation and rolling back to revision %d failed: %w",
+					last.Namespace, last.Name, last.Info.Status, r.Version, err)
+			}
+			return fmt.Sprintf("Release %s/%s revision %d was left %s by an interrupted apply; it was rolled back to revision %d, then the planned change was applied.",
+				last.Namespace, last.Name, last.Version, last.Info.Status, r.Version), nil
+		}
+	}
+	un := action.NewUninstall(cfg)
+	un.Wait, un.Timeout = true, timeout
+	logf("release %s/%s revision %d is %s with no earlier revision: removing it", last.Namespace, last.Name, last.Version, last.Info.Status)
+	if _, err := un.Run(last.Name); err != nil {
+		return "", fmt.Errorf("release %s/%s was left %s by an interrupted install and removing it failed: %w", last.Namespace, last.Name, last.Info.Status, err)
+	}
+	return fmt.Sprintf("Release %s/%s was left %s by an interrupted install; it was removed and installed again (volumes marked to keep, such as the hub database, were kept).",
+		last.Namespace, last.Name, last.Info.Status), nil
+}
+
+// Uninstall removes the release and waits for its objects to go. Volumes the
+// chart marks helm.sh/resource-policy=keep stay. A missing release is not an error.
+func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout time.Duration) error {
+	cfg, err := c.actionConfig(ctx, namespace)
+	if err != nil {
+		return err
+	}
+	un := action.NewUninstall(cfg)
+	un.Wait, un.Timeout = true, timeout
+	un.IgnoreNotFound = true
+	_, err = un.Run(name)
+	return err
+}
+
+// actionConfig builds Helm's per-namespace configuration over the shared
+// client config, with our waiter in place of Helm's --wait.
+func (c *Client) actionConfig(ctx context.Context, namespace string) (*action.Configuration, error) {
+	getter := &restGetter{client: c, namespace: namespace}
+	cfg := new(action.Configuration)
+	if err := cfg.Init(getter, namespace, "secret", logFrom(ctx)); err != nil {
+		return nil, err
+	}
+	kc, ok := cfg.KubeClient.(*kube.Client)
+	if !ok {
+		return nil, fmt.Errorf("unexpected Helm kube client %T", cfg.KubeClient)
+	}
+	cfg.KubeClient = &waitingKube{Client: kc, waiter: &Waiter{Client: c.clientset, Logf: logFrom(ctx)}, ctx: ctx}
+	return cfg, nil
+}
+
+func (c *Client) cachedDiscovery() (discovery.CachedDiscoveryInterface, error) {
+	c.discoveryOnce.Do(func() {
+		dc, err := discovery.NewDiscoveryClientForConfig(c.restConfig)
+		if err != nil {
+			c.discoveryErr = err
+			return
+		}
+		c.discovery = memory.NewMemCacheClient(dc)
+	})
+	return c.discovery, c.discoveryErr
+}
+
+// restGetter gives Helm the provider's connection instead of a kubeconfig.
+type restGetter struct {
+	client    *Client
+	namespace string
+}
+
+var _ genericclioptions.RESTClientGetter = &restGetter{}
+
+func (g *restGetter) ToRESTConfig() (*rest.Config, error) {
+	return rest.CopyConfig(g.client.restConfig), nil
+}
+
+func (g *restGetter) ToDiscoveryClient() (discovery.CachedDiscoveryInterface, error) {
+	return g.client.cachedDiscovery()
+}
+
+func (g *restGetter) ToRESTMapper() (meta.RESTMapper, error) {
+	dc, err := g.ToDiscoveryClient()
+	if err != nil {
+		return nil, err
+	}
+	return restmapper.NewShortcutExpander(restmapper.NewDeferredDiscoveryRESTMapper(dc), dc, nil), nil
+}
+
+func (g *restGetter) ToRawKubeConfigLoader() clientcmd.ClientConfig {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["cluster"] = &clientcmdapi.Cluster{Server: g.client.restConfig.Host}
+	cfg.Contexts["context"] = &clientcmdapi.Context{Cluster: "cluster", Namespace: g.namespace}
+	cfg.CurrentContext = "context"
+	return clientcmd.NewDefaultClientConfig(*cfg, &clientcmd.ConfigOverrides{Context: clientcmdapi.Context{Namespace: g.namespace}})
+}
