@@ -189,6 +189,9 @@ func Check(h Hub) []Problem {
 			validate.Bytes(p.MemoryGuarantee) > validate.Bytes(p.MemoryLimit) {
 			ps.add(at("memory_guarantee"), "Guarantee above limit", "memory_guarantee (%s) is more than memory_limit (%s).", p.MemoryGuarantee, p.MemoryLimit)
 		}
+		if p.GPU != nil && len(p.NodeSelector) > 0 {
+			ps.add(at("node_selector"), "Conflicting settings", "A GPU profile takes its node labels in `gpu.node_selector`; move them there.")
+		}
 		if p.Image != "" && len(p.ImageChoices) > 0 {
 			ps.add(at("image_choices"), "Conflicting settings", "A profile sets either one `image` or a menu of `image_choices`, not both.")
 		}

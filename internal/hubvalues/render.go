@@ -399,14 +399,19 @@ func renderProfiles(h *Hub, b *builder) {
 	b.source(AttrPath{"profiles"}, "singleuser", "profileList")
 }
 
+// defaultOperator is the operator a toleration gets when none is given.
+func defaultOperator(value string) string {
+	if value == "" {
+		return "Exists"
+	}
+	return "Equal"
+}
+
 func tolerationValue(t Toleration) map[string]any {
 	m := map[string]any{"key": t.Key}
 	op := t.Operator
 	if op == "" {
-		op = "Equal"
-		if t.Value == "" {
-			op = "Exists"
-		}
+		op = defaultOperator(t.Value)
 	}
 	m["operator"] = op
 	if t.Value != "" {
@@ -460,11 +465,15 @@ func parseProfiles(v Values, h *Hub) {
 							tol.Operator, _ = tm["operator"].(string)
 							tol.Value, _ = tm["value"].(string)
 							tol.Effect, _ = tm["effect"].(string)
+							if tol.Operator == defaultOperator(tol.Value) {
+								tol.Operator = ""
+							}
 							g.Tolerations = append(g.Tolerations, tol)
 						}
 					}
-					// A selector rendered from a GPU and one from the profile
-					// cannot be told apart; read it back as the profile's.
+					// A GPU profile keeps its node labels with the GPU (Check
+					// refuses them on the profile too, so reading back is exact).
+					g.NodeSelector, selector = selector, nil
 					p.GPU = g
 				}
 			}
@@ -550,6 +559,9 @@ func parseStorage(v Values, h *Hub) {
 		s.Type = StorageShared
 		s.ClaimName, _ = lookupString(v, "singleuser", "storage", "static", "pvcName")
 		s.SubPath, _ = lookupString(v, "singleuser", "storage", "static", "subPath")
+		if s.SubPath == DefaultSubPath {
+			s.SubPath = ""
+		}
 	case "none":
 		s.Type = StorageNone
 		vols, _ := lookup(v, "singleuser", "storage", "extraVolumes")
@@ -564,6 +576,12 @@ func parseStorage(v Values, h *Hub) {
 					s.NFSPath, _ = nfs["path"].(string)
 					s.SubPath, _ = mnt["subPath"].(string)
 					s.MountPath, _ = mnt["mountPath"].(string)
+					if s.SubPath == DefaultSubPath {
+						s.SubPath = ""
+					}
+					if s.MountPath == DefaultMountPath {
+						s.MountPath = ""
+					}
 				}
 			}
 		}

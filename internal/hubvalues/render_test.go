@@ -53,7 +53,7 @@ var goldenCases = map[string]Hub{
 		Domain:           "hackweek.example.org",
 		Ingress:          &Ingress{ClassName: "nginx", Annotations: map[string]string{"cert-manager.io/cluster-issuer": "letsencrypt"}, TLSSecretName: "hackweek-tls"},
 		ProxyServiceType: "ClusterIP",
-		Storage:          &Storage{Type: StorageNFS, NFSServer: "10.0.0.2", NFSPath: "/homes", SubPath: "{username}"},
+		Storage:          &Storage{Type: StorageNFS, NFSServer: "10.0.0.2", NFSPath: "/homes", SubPath: "homes/{username}"},
 		Culling:          &Culling{Enabled: false},
 		ExtraValues: Values{
 			"singleuser": map[string]any{"defaultUrl": "/lab", "extraEnv": map[string]any{"HACKWEEK": "2026"}},
@@ -156,6 +156,15 @@ func TestParseRoundTrip(t *testing.T) {
 				back.Domain != hub.Domain || back.ProxyServiceType != hub.ProxyServiceType || (back.NodePurpose == nil) != (hub.NodePurpose == nil) ||
 				len(back.AdminUsers) != len(hub.AdminUsers) || len(back.AllowedUsers) != len(hub.AllowedUsers) {
 				t.Errorf("typed settings not read back:\n got %+v\nwant %+v", back, hub)
+			}
+			// The settings themselves come back, not just equivalent values.
+			want := hub
+			want.AdminUsers, want.AllowedUsers = sortedStrings(want.AdminUsers), sortedStrings(want.AllowedUsers)
+			want.ExtraValues = wantExtra
+			if !reflect.DeepEqual(back, want) {
+				a, _ := yaml.Marshal(back)
+				b, _ := yaml.Marshal(want)
+				t.Errorf("parse(render(hub)) != hub\n--- parsed\n%s\n--- hub\n%s", a, b)
 			}
 			// Parsing is a fixed point after one round.
 			twice, err := Parse(again.Values)

@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
 )
 
 // Address is the provider's registry address.
@@ -33,12 +34,8 @@ type Twoi2chubProvider struct {
 	// configHook, when set, adjusts the Kubernetes client config (tests count
 	// API requests with it).
 	configHook func(rest.Config) rest.Config
-}
-
-// providerData is what Configure hands to every resource and data source.
-type providerData struct {
-	conn    *kubeconn.Connection
-	version string
+	// charts, when set, is the chart cache to use (tests count downloads).
+	charts *release.ChartCache
 }
 
 type providerModel struct {
@@ -233,7 +230,11 @@ func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.Configur
 	if len(unknown) > 0 {
 		tflog.Info(ctx, "Kubernetes connection settings not known yet; connecting is deferred", map[string]any{"unknown": unknown})
 	}
-	data := &providerData{conn: conn, version: p.version}
+	charts := p.charts
+	if charts == nil {
+		charts = &release.ChartCache{Dir: release.DefaultCacheDir()}
+	}
+	data := &providerData{conn: conn, charts: charts, version: p.version}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -318,7 +319,9 @@ func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
 }
 
 func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewHubResource,
+	}
 }
 
 func (p *Twoi2chubProvider) DataSources(_ context.Context) []func() datasource.DataSource {

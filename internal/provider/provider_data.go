@@ -2,11 +2,44 @@ package provider
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
 )
+
+// providerData is what Configure hands to every resource and data source:
+// one lazily built connection and release client, and one chart cache, shared
+// by all of them.
+type providerData struct {
+	conn    *kubeconn.Connection
+	charts  *release.ChartCache
+	version string
+
+	releasesOnce sync.Once
+	releases     *release.Client
+	releasesErr  error
+}
+
+// releaseClient returns the shared Helm release client, connecting on first use.
+func (d *providerData) releaseClient() (*release.Client, error) {
+	d.releasesOnce.Do(func() {
+		cfg, err := d.conn.RESTConfig()
+		if err != nil {
+			d.releasesErr = err
+			return
+		}
+		cs, err := d.conn.Clientset()
+		if err != nil {
+			d.releasesErr = err
+			return
+		}
+		d.releases, d.releasesErr = release.New(cfg, cs)
+	})
+	return d.releases, d.releasesErr
+}
 
 // providerDataFrom unpacks what Configure handed over. It returns nil before
 // the provider is configured (Terraform validates configs that early).

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,11 +11,65 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/charttest"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/testbed"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/z2jhtest"
 )
 
-// One local control plane serves every test in this binary (see testbed.RunMain).
-func TestMain(m *testing.M) { os.Exit(testbed.RunMain(m)) }
+// testRepo serves the z2jh-shaped test chart (with the real chart's values
+// schema when ../shared has it) to every test in this binary.
+var testRepo *charttest.Repo
+
+// One local control plane serves every test in this binary (see testbed.RunMain),
+// with a chart cache of its own so the developer's cache is neither used nor filled.
+func TestMain(m *testing.M) { os.Exit(testMain(m)) }
+
+func testMain(m *testing.M) int {
+	cacheDir, err := os.MkdirTemp("", "twoi2chub-cache-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(cacheDir)
+	os.Setenv("TWOI2CHUB_CACHE_DIR", cacheDir)
+
+	var schema []byte
+	if dir, ok := z2jhtest.Dir(); ok {
+		if schema, err = os.ReadFile(filepath.Join(dir, "values.schema.json")); err != nil {
+			panic(err)
+		}
+	}
+	ch, err := charttest.Load(DefaultChartVersion, schema)
+	if err != nil {
+		panic(err)
+	}
+	if testRepo, err = charttest.NewRepo(); err != nil {
+		panic(err)
+	}
+	defer testRepo.Close()
+	if err := testRepo.Add(ch); err != nil {
+		panic(err)
+	}
+	// Imported hubs name the upstream repository, which this machine cannot
+	// reach: seed the cache with the test chart as if it had been downloaded.
+	archive, err := charttest.Archive(ch)
+	if err != nil {
+		panic(err)
+	}
+	cache := &release.ChartCache{Dir: release.DefaultCacheDir()}
+	if err := cache.Preload(release.ChartSource{Repository: DefaultChartRepository, Name: hubChartName, Version: DefaultChartVersion}, archive); err != nil {
+		panic(err)
+	}
+	return testbed.RunMain(m)
+}
+
+// requireSchema skips tests that need the real chart's values schema.
+func requireSchema(t *testing.T) {
+	t.Helper()
+	if _, ok := z2jhtest.Dir(); !ok {
+		t.Skip("needs ../shared/z2jh/4.4.0/values.schema.json beside the repository")
+	}
+}
 
 // protoV6ProviderFactories runs the provider in the test process, so tests
 // work the same with Terraform and with OpenTofu (TF_ACC_TERRAFORM_PATH).

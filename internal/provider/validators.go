@@ -82,3 +82,42 @@ func (v semverConstraintValidator) ValidateString(ctx context.Context, req valid
 			fmt.Sprintf("%q %s: %v.", req.ConfigValue.ValueString(), v.Description(ctx), err))
 	}
 }
+
+// stringCheck adapts a check from internal/validate into an attribute validator.
+type stringCheck struct {
+	check func(string) error
+}
+
+func checkString(check func(string) error) validator.String { return stringCheck{check: check} }
+
+func (v stringCheck) Description(context.Context) string             { return "must be valid" }
+func (v stringCheck) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", err.Error())
+	}
+}
+
+// yamlMappingValidator checks extra_values parses to a mapping of chart values.
+type yamlMappingValidator struct{}
+
+func (yamlMappingValidator) Description(context.Context) string {
+	return "must be a YAML or JSON mapping of chart values"
+}
+func (v yamlMappingValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v yamlMappingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseValuesYAML(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid extra_values",
+			fmt.Sprintf("extra_values %s. Write it like a values.yaml file, or with yamlencode({ singleuser = { ... } }).", err))
+	}
+}

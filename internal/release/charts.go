@@ -126,12 +126,32 @@ func (c *ChartCache) Load(ctx context.Context, src ChartSource) (*chart.Chart, e
 	return ch, nil
 }
 
+// cachePath is where src's archive is kept on disk.
+func (c *ChartCache) cachePath(src ChartSource) string {
+	if c.Dir == "" {
+		return ""
+	}
+	key := sha256.Sum256([]byte(strings.TrimSuffix(src.Repository, "/")))
+	return filepath.Join(c.Dir, hex.EncodeToString(key[:8]), src.Name+"-"+src.Version+".tgz")
+}
+
+// Preload stores a chart archive as if it had been downloaded from src, for
+// machines that cannot reach the repository (air-gapped clusters, tests).
+func (c *ChartCache) Preload(src ChartSource, archive []byte) error {
+	p := c.cachePath(src)
+	if p == "" {
+		return fmt.Errorf("chart cache has no directory")
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, archive, 0o644)
+}
+
 // archive returns the chart's .tgz bytes, from disk when cached.
 func (c *ChartCache) archive(ctx context.Context, src ChartSource) ([]byte, error) {
-	var cached string
-	if c.Dir != "" {
-		key := sha256.Sum256([]byte(strings.TrimSuffix(src.Repository, "/")))
-		cached = filepath.Join(c.Dir, hex.EncodeToString(key[:8]), src.Name+"-"+src.Version+".tgz")
+	cached := c.cachePath(src)
+	if cached != "" {
 		if data, err := os.ReadFile(cached); err == nil {
 			return data, nil
 		}

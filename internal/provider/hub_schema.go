@@ -1,0 +1,302 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/validate"
+)
+
+// Chart defaults: the upstream zero-to-jupyterhub chart.
+const (
+	DefaultChartRepository = "https://hub.jupyter.org/helm-chart/"
+	DefaultChartVersion    = "4.4.0"
+	hubChartName           = "jupyterhub"
+)
+
+func nonEmpty() validator.String { return stringvalidator.LengthAtLeast(1) }
+
+func labelMapValidators() []validator.Map {
+	return []validator.Map{
+		mapvalidator.KeysAre(checkString(validate.LabelKey)),
+		mapvalidator.ValueStringsAre(checkString(validate.LabelValue)),
+	}
+}
+
+func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A community's JupyterHub: one release of the upstream " +
+			"[zero-to-jupyterhub](https://z2jh.jupyter.org) chart in its own namespace, installed and upgraded with the Helm SDK.\n\n" +
+			"The hub is described by typed attributes, so a plan shows exactly which setting changes; chart values are " +
+			"validated against the chart's own schema during `plan`; secrets the hub generates stay in Kubernetes; " +
+			"drift made outside Terraform shows in the next plan; and destroying the hub keeps users' home directories " +
+			"unless `delete_user_data = true`.\n\n" +
+			"Values are layered, later winning: the chart's defaults, then what the typed attributes set, then `extra_values`.\n\n" +
+			"~> **Authentication.** Until a `twoi2chub_auth` is attached, the chart's default `dummy` authenticator lets " +
+			"anyone log in with any user name. Use it for testing only; the plan warns about it.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<namespace>/<name>`, the import ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Helm release name, e.g. `\"hub\"`. Changing it replaces the hub (users' data is kept).",
+				Validators:          []validator.String{checkString(validate.ReleaseName)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"namespace": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Namespace of the hub, created if missing, e.g. `\"hackweek\"`. A namespace the provider " +
+					"created is deleted with the hub only when no user data is left in it. Changing it replaces the hub.",
+				Validators:    []validator.String{checkString(validate.Namespace)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"chart_repository": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(DefaultChartRepository),
+				MarkdownDescription: "Chart repository holding the `jupyterhub` chart: an HTTP repository URL or an `oci://` " +
+					"registry path. Default `\"" + DefaultChartRepository + "\"`. Each chart version is downloaded once and cached on disk.",
+				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^(https?|oci)://[^\s]+$`),
+					"must be an http(s):// chart repository URL or an oci:// registry path")},
+			},
+			"chart_version": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(DefaultChartVersion),
+				MarkdownDescription: "Version of the zero-to-jupyterhub chart. Default `\"" + DefaultChartVersion + "\"`. " +
+					"With `chart_path`, the version the local chart must have.",
+				Validators: []validator.String{nonEmpty()},
+			},
+			"chart_path": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Path to a local chart directory or archive, instead of the repository (for development).",
+				Validators:          []validator.String{nonEmpty()},
+			},
+			"domain": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Public DNS name of the hub, e.g. `\"hub.example.org\"`. Needs `https` or `ingress`.",
+				Validators:          []validator.String{checkString(validate.DNSName)},
+			},
+			"https": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "HTTPS handled by the hub's proxy (`proxy.https`). Conflicts with `ingress`.",
+				Attributes: map[string]schema.Attribute{
+					"mode": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "`\"letsencrypt\"`: certificates from Let's Encrypt (needs `contact_email`); " +
+							"`\"secret\"`: an existing `kubernetes.io/tls` Secret (`secret_name`); `\"offload\"`: TLS ends at a load balancer in front of the proxy.",
+						Validators: []validator.String{stringvalidator.OneOf("letsencrypt", "secret", "offload")},
+					},
+					"contact_email": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "E-mail address Let's Encrypt sends expiry notices to, e.g. `\"it@example.org\"`.",
+						Validators:          []validator.String{checkString(validate.Email)},
+					},
+					"secret_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Name of the TLS Secret in the hub's namespace, for mode `\"secret\"`.",
+						Validators:          []validator.String{checkString(validate.ObjectName)},
+					},
+				},
+			},
+			"ingress": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Expose the hub through the cluster's ingress controller at `domain` instead. Conflicts with `https`.",
+				Validators:          []validator.Object{objectvalidator.ConflictsWith(path.MatchRoot("https"))},
+				Attributes: map[string]schema.Attribute{
+					"class_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "IngressClass to use, e.g. `\"nginx\"`; default the cluster's default class.",
+						Validators:          []validator.String{checkString(validate.ObjectName)},
+					},
+					"annotations": schema.MapAttribute{
+						Optional:            true,
+						ElementType:         types.StringType,
+						MarkdownDescription: "Annotations of the Ingress, e.g. `{ \"cert-manager.io/cluster-issuer\" = \"letsencrypt\" }`.",
+						Validators:          []validator.Map{mapvalidator.KeysAre(checkString(validate.AnnotationKey))},
+					},
+					"tls_secret_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "TLS Secret for `domain` (made by cert-manager or by you); without it the ingress serves plain HTTP.",
+						Validators:          []validator.String{checkString(validate.ObjectName)},
+					},
+				},
+			},
+			"proxy_service_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Type of the `proxy-public` Service: `\"LoadBalancer\"` (the chart's default), `\"ClusterIP\"` (behind an ingress) or `\"NodePort\"`.",
+				Validators:          []validator.String{stringvalidator.OneOf("LoadBalancer", "ClusterIP", "NodePort")},
+			},
+			"image": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Default user image with a tag or digest, e.g. `\"quay.io/jupyter/scipy-notebook:2025-01-06\"` or a " +
+					"`twoi2chub_user_image`'s `image_digest_ref`. Default: the chart's sample image.",
+				Validators: []validator.String{checkString(validate.ImageRef)},
+			},
+			"profiles": schema.ListNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order.",
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown on the form, e.g. `\"Small: 1 CPU, 2 GB\"`.", Validators: []validator.String{nonEmpty()}},
+					"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name` (lower case, dashes).",
+						Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`), "must be lower-case letters, digits and dashes")}},
+					"description": schema.StringAttribute{Optional: true, MarkdownDescription: "Longer text shown under the name.", Validators: []validator.String{nonEmpty()}},
+					"default": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						MarkdownDescription: "Whether the option is preselected. At most one profile. Default `false`."},
+					"image":         schema.StringAttribute{Optional: true, MarkdownDescription: "Image for this profile, overriding `image`.", Validators: []validator.String{checkString(validate.ImageRef)}},
+					"cpu_guarantee": schema.Float64Attribute{Optional: true, MarkdownDescription: "CPU cores reserved, e.g. `0.5`.", Validators: []validator.Float64{float64validator.AtLeast(0.001)}},
+					"cpu_limit":     schema.Float64Attribute{Optional: true, MarkdownDescription: "CPU cores the server may use at most, e.g. `2`.", Validators: []validator.Float64{float64validator.AtLeast(0.001)}},
+					"memory_guarantee": schema.StringAttribute{Optional: true, MarkdownDescription: "Memory reserved, e.g. `\"1G\"` or `\"1Gi\"`.",
+						Validators: []validator.String{checkString(validate.Memory)}},
+					"memory_limit": schema.StringAttribute{Optional: true, MarkdownDescription: "Memory the server may use at most, e.g. `\"4G\"`.",
+						Validators: []validator.String{checkString(validate.Memory)}},
+					"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Node labels the server must run on, e.g. `{ \"cloud.google.com/gke-nodepool\" = \"highmem\" }`.", Validators: labelMapValidators()},
+					"gpu": schema.SingleNestedAttribute{
+						Optional:            true,
+						MarkdownDescription: "GPUs for the server, and where such nodes are.",
+						Attributes: map[string]schema.Attribute{
+							"count":    schema.Int64Attribute{Required: true, MarkdownDescription: "Number of GPUs, e.g. `1`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+							"resource": schema.StringAttribute{Optional: true, MarkdownDescription: "Extended resource name; default `\"nvidia.com/gpu\"`.", Validators: []validator.String{checkString(validate.ExtendedResource)}},
+							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+								MarkdownDescription: "Labels of GPU nodes, e.g. `{ \"cloud.google.com/gke-accelerator\" = \"nvidia-tesla-t4\" }`.", Validators: labelMapValidators()},
+							"tolerations": schema.ListNestedAttribute{
+								Optional:            true,
+								MarkdownDescription: "Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`.",
+								NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+									"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{checkString(validate.LabelKey)}},
+									"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"Equal\"` (default when `value` is set) or `\"Exists\"`.", Validators: []validator.String{stringvalidator.OneOf("Equal", "Exists")}},
+									"value":    schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value.", Validators: []validator.String{nonEmpty()}},
+									"effect": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"NoSchedule\"`, `\"PreferNoSchedule\"` or `\"NoExecute\"`; default all effects.",
+										Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
+								}},
+							},
+						},
+					},
+					"image_choices": schema.ListNestedAttribute{
+						Optional:            true,
+						MarkdownDescription: "A menu of images within the profile. Conflicts with the profile's `image`.",
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown in the menu.", Validators: []validator.String{nonEmpty()}},
+							"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name`.",
+								Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`), "must be lower-case letters, digits and dashes")}},
+							"image": schema.StringAttribute{Required: true, MarkdownDescription: "Image reference with a tag or digest.", Validators: []validator.String{checkString(validate.ImageRef)}},
+							"default": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+								MarkdownDescription: "Whether this image is preselected. Default `false`."},
+						}},
+					},
+				}},
+			},
+			"storage": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Where users' home directories live. Default (unset): the chart's dynamic 10Gi claim per user in the default StorageClass.",
+				Attributes: map[string]schema.Attribute{
+					"type": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "`\"dynamic\"`: a PersistentVolumeClaim per user (`capacity`, `storage_class`); `\"shared\"`: one existing claim, " +
+							"a directory per user (`claim_name`, `sub_path`); `\"nfs\"`: an NFS export, a directory per user (`nfs_server`, `nfs_path`, `sub_path`); `\"none\"`: no persistent home.",
+						Validators: []validator.String{stringvalidator.OneOf("dynamic", "shared", "nfs", "none")},
+					},
+					"capacity":      schema.StringAttribute{Optional: true, MarkdownDescription: "Size of each user's claim, e.g. `\"10Gi\"`.", Validators: []validator.String{checkString(validate.Storage)}},
+					"storage_class": schema.StringAttribute{Optional: true, MarkdownDescription: "StorageClass of users' claims; default the cluster's default class.", Validators: []validator.String{checkString(validate.ObjectName)}},
+					"claim_name":    schema.StringAttribute{Optional: true, MarkdownDescription: "Existing claim shared by all users, for type `\"shared\"`.", Validators: []validator.String{checkString(validate.ObjectName)}},
+					"nfs_server":    schema.StringAttribute{Optional: true, MarkdownDescription: "NFS server address, for type `\"nfs\"`, e.g. a Filestore IP.", Validators: []validator.String{checkString(validate.HostOrIP)}},
+					"nfs_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Exported path on the NFS server, e.g. `\"/homes\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
+					"sub_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Each user's directory in a shared volume; default `\"{username}\"`.", Validators: []validator.String{checkString(validate.SubPath)}},
+					"mount_path":    schema.StringAttribute{Optional: true, MarkdownDescription: "Where the home directory is mounted; default `\"/home/jovyan\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
+				},
+			},
+			"culling": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "Stopping idle servers (z2jh `cull`). Default (unset): the chart's, which stops servers idle for an hour.",
+				Attributes: map[string]schema.Attribute{
+					"enabled": schema.BoolAttribute{Required: true, MarkdownDescription: "Whether idle servers are stopped."},
+					"timeout": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds of inactivity before a server is stopped, e.g. `3600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+					"every":   schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds between checks, e.g. `600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
+					"max_age": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds after which a server is stopped even if active; `0` for never.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
+					"users":   schema.BoolAttribute{Optional: true, MarkdownDescription: "Whether users with no running server are removed from the hub too."},
+				},
+			},
+			"admin_users": schema.SetAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "User names with admin rights on the hub, e.g. `[\"ada\"]`.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(nonEmpty())},
+			},
+			"allowed_users": schema.SetAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "User names allowed to log in (with an authenticator that checks it).",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(nonEmpty())},
+			},
+			"node_purpose": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "How strictly pods follow the `hub.jupyter.org/node-purpose` node label: `\"require\"`, `\"prefer\"` " +
+					"(the chart's default) or `\"ignore\"`. Core pods (hub, proxy) look for `core` nodes, user servers for `user` nodes.",
+				Attributes: map[string]schema.Attribute{
+					"core": schema.StringAttribute{Optional: true, MarkdownDescription: "For the hub and proxy.", Validators: []validator.String{stringvalidator.OneOf("ignore", "prefer", "require")}},
+					"user": schema.StringAttribute{Optional: true, MarkdownDescription: "For user servers.", Validators: []validator.String{stringvalidator.OneOf("ignore", "prefer", "require")}},
+				},
+			},
+			"extra_values": schema.StringAttribute{
+				CustomType: YAMLType{},
+				Optional:   true,
+				MarkdownDescription: "Further chart values as YAML or JSON (use `yamlencode({...})`), deep-merged over everything " +
+					"the typed attributes set; lists are replaced, not merged. Validated against the chart's schema at plan. " +
+					"Reformatting does not count as a change. Do not put secrets here: it is stored in state.",
+				Validators: []validator.String{yamlMappingValidator{}},
+			},
+			"delete_user_data": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Whether destroying the hub also deletes users' home directories and the hub database " +
+					"(their PersistentVolumeClaims), and then the namespace if the provider created it. Default `false`: " +
+					"they are kept, and a re-created hub finds them again. Set to `true` and apply before destroying.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true,
+				CreateDescription: "How long to wait for the hub and proxy to become available on create (default `10m`).",
+				UpdateDescription: "How long to wait for an upgrade to become available before rolling it back (default `10m`).",
+				DeleteDescription: "How long to wait for the release's objects to be removed (default `5m`).",
+			}),
+			"url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Where people reach the hub, e.g. `\"https://hub.example.org/\"`; null without a domain or an external address.",
+			},
+			"release_revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "Revision of the Helm release; grows with each upgrade."},
+			"app_version":      schema.StringAttribute{Computed: true, MarkdownDescription: "JupyterHub version the chart deploys (the chart's `appVersion`)."},
+			"status": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Helm status of the release's latest revision: `\"deployed\"` after a successful apply; anything else is repaired by the next apply.",
+			},
+			"values_checksum": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "SHA-256 of the chart values the settings render (the values themselves are not stored in state). " +
+					"It changes when the settings change, and when the deployed values were changed outside Terraform.",
+			},
+		},
+	}
+}
