@@ -284,7 +284,7 @@ func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) 
 		h.NodePurpose = &hubvalues.NodePurpose{Core: np.Core.ValueString(), User: np.User.ValueString()}
 	}
 	if ev, err := m.ExtraValues.Values(); err != nil {
-		diags.AddAttributeError(path.Root("extra_values"), "Invalid extra_values", err.Error())
+		addAttrError(&diags, path.Root("extra_values"), "Invalid extra_values", err.Error())
 	} else {
 		h.ExtraValues = ev
 	}

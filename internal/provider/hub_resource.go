@@ -70,12 +70,12 @@ func (r *HubResource) loadChart(ctx context.Context, m *hubModel, diags *diag.Di
 		if src.Path != "" {
 			attr = path.Root("chart_path")
 		}
-		diags.AddAttributeError(attr, "Cannot load the hub chart",
+		addAttrError(diags, attr, "Cannot load the hub chart",
 			fmt.Sprintf("%v. The chart is needed to validate the hub's values during plan; check chart_repository and chart_version.", err))
 		return nil
 	}
 	if src.Path != "" && ch.Metadata.Version != src.Version {
-		diags.AddAttributeError(path.Root("chart_version"), "Chart version does not match",
+		addAttrError(diags, path.Root("chart_version"), "Chart version does not match",
 			fmt.Sprintf("The chart at %s has version %s; set chart_version = %q.", src.Path, ch.Metadata.Version, ch.Metadata.Version))
 		return nil
 	}
@@ -95,7 +95,7 @@ func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, 
 		found = append(hubvalues.CheckFields(hub), found...)
 	}
 	for _, p := range found {
-		diags.AddAttributeError(attrPath(p.Attr), p.Summary, p.Detail)
+		addAttrError(diags, attrPath(p.Attr), p.Summary, p.Detail)
 	}
 	if diags.HasError() {
 		return nil
@@ -118,7 +118,7 @@ func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, 
 				diags.AddError("Chart values not valid", detail)
 				continue
 			}
-			diags.AddAttributeError(attrPath(attr), "Value rejected by the chart's schema", detail)
+			addAttrError(diags, attrPath(attr), "Value rejected by the chart's schema", detail)
 		}
 	}
 	if diags.HasError() {
@@ -252,7 +252,7 @@ func (r *HubResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	if existing != nil && existing.Deployed() {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Hub already exists",
+		addAttrError(&resp.Diagnostics, path.Root("name"), "Hub already exists",
 			fmt.Sprintf("A release %s/%s (chart %s %s, revision %d) already exists. Bring it under Terraform with "+
 				"`terraform import <address> %s/%s` (or an import block) instead of creating it.", ns, name, existing.ChartName, existing.ChartVersion, existing.Revision, ns, name))
 		return

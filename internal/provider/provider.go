@@ -208,7 +208,7 @@ func (p *Twoi2chubProvider) ValidateConfig(ctx context.Context, req provider.Val
 	e := cfg.Kubernetes.Exec
 	for name, v := range map[string]types.String{"api_version": e.APIVersion, "command": e.Command} {
 		if v.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes").AtName("exec").AtName(name),
+			addAttrError(&resp.Diagnostics, path.Root("kubernetes").AtName("exec").AtName(name),
 				"Missing exec "+name,
 				"An `exec` block needs both `api_version` (e.g. \"client.authentication.k8s.io/v1beta1\") and `command`.")
 		}

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
@@ -60,4 +61,14 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 func addConnectionError(diags *diag.Diagnostics, conn *kubeconn.Connection, err error) {
 	e := kubeconn.Explain(err, conn.Host())
 	diags.AddError(e.Summary, e.Detail)
+}
+
+// addAttrError reports a problem at an attribute and names the attribute in
+// the summary too: the CLI shows the source line only for top-level
+// attributes, so for profiles[1].memory_limit the name is the pointer.
+func addAttrError(diags *diag.Diagnostics, p path.Path, summary, detail string) {
+	if s := p.String(); s != "" {
+		summary += " at " + s
+	}
+	diags.AddAttributeError(p, summary, detail)
 }

@@ -32,7 +32,7 @@ func (v hostValidator) ValidateString(ctx context.Context, req validator.StringR
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Kubernetes host",
+		addAttrError(&resp.Diagnostics, req.Path, "Invalid Kubernetes host",
 			fmt.Sprintf("%q %s.", h, v.Description(ctx)))
 	}
 }
@@ -60,7 +60,7 @@ func (v pemValidator) ValidateString(_ context.Context, req validator.StringRequ
 			detail = "The value is base64-encoded PEM, as cloud modules output it. Wrap it in base64decode(...)."
 		}
 	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid PEM value", detail)
+	addAttrError(&resp.Diagnostics, req.Path, "Invalid PEM value", detail)
 }
 
 // semverConstraintValidator checks a Helm-style version constraint such as ">=1.28.0-0".
@@ -78,7 +78,7 @@ func (v semverConstraintValidator) ValidateString(ctx context.Context, req valid
 		return
 	}
 	if _, err := semver.NewConstraint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid version constraint",
+		addAttrError(&resp.Diagnostics, req.Path, "Invalid version constraint",
 			fmt.Sprintf("%q %s: %v.", req.ConfigValue.ValueString(), v.Description(ctx), err))
 	}
 }
@@ -98,7 +98,7 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid value", err.Error())
+		addAttrError(&resp.Diagnostics, req.Path, "Invalid value", err.Error())
 	}
 }
 
@@ -117,7 +117,7 @@ func (v yamlMappingValidator) ValidateString(_ context.Context, req validator.St
 		return
 	}
 	if _, err := parseValuesYAML(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid extra_values",
+		addAttrError(&resp.Diagnostics, req.Path, "Invalid extra_values",
 			fmt.Sprintf("extra_values %s. Write it like a values.yaml file, or with yamlencode({ singleuser = { ... } }).", err))
 	}
 }

@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// TestAccHubPlanTimeValidation: each bad input fails at `terraform plan`, with
+// a message that says what to write, at the attribute that holds it (the CLI
+// prints that attribute's line, which each pattern matches too).
+func TestAccHubPlanTimeValidation(t *testing.T) {
+	cp := testAccPreCheck(t)
+	// want: what the message says; at: the attribute path the summary names.
+	cases := []struct {
+		name, body, want, at string
+		needsSchema          bool
+	}{
+		{name: "release name with capitals", body: `name = "Hub"`, want: `not a valid release name`, at: `name`},
+		{name: "namespace with a dot", body: `namespace = "hack.week"`, want: `not a valid namespace name`, at: `namespace`},
+		{name: "domain without a dot", body: `domain = "hub"
+https = { mode = "offload" }`, want: `not a fully qualified DNS name`, at: `domain`},
+		{name: "domain without https or ingress", body: `domain = "hub.example.org"`, want: `Domain without HTTPS`, at: `domain`},
+		{name: "letsencrypt without contact", body: `domain = "hub.example.org"
+https = { mode = "letsencrypt" }`, want: `Missing contact e-mail`, at: `https.contact_email`},
+		{name: "contact that is not an e-mail", body: `domain = "hub.example.org"
+https = { mode = "letsencrypt", contact_email = "it-team" }`, want: `"it-team" is not an e-mail address`, at: `https.contact_email`},
+		{name: "unknown https mode", body: `domain = "hub.example.org"
+https = { mode = "acme" }`, want: `value must be one of`, at: `https.mode`},
+		{name: "https and ingress together", body: `domain = "hub.example.org"
+https   = { mode = "offload" }
+ingress = { class_name = "nginx" }`, want: `cannot be specified when "ingress" is specified`, at: `ingress`},
+		{name: "https without domain", body: `https = { mode = "offload" }`, want: `Missing domain`, at: `https`},
+		{name: "image without tag", body: `image = "quay.io/jupyter/scipy-notebook"`, want: `pins neither a tag nor a digest`, at: `image`},
+		{name: "profile memory with a typo", body: `profiles = [
+  { display_name = "Small", memory_limit = "2G" },
+  { display_name = "Large", memory_limit = "4GBs" },
+]`, want: `"4GBs" is not a memory size`, at: `profiles[1].memory_limit`},
+		{name: "cpu guarantee above limit", body: `profiles = [{ display_name = "Odd", cpu_guarantee = 4, cpu_limit = 2 }]`, want: `cpu_guarantee (4) is more than cpu_limit (2)`, at: `profiles[0].cpu_guarantee`},
+		{name: "memory guarantee above limit", body: `profiles = [{ display_name = "Odd", memory_guarantee = "8G", memory_limit = "4G" }]`, want: `memory_guarantee (8G) is more than memory_limit (4G)`, at: `profiles[0].memory_guarantee`},
+		{name: "two default profiles", body: `profiles = [
+  { display_name = "A", default = true },
+  { display_name = "B", default = true },
+]`, want: `Several default profiles`, at: `profiles[1].default`},
+		{name: "two profiles with the same slug", body: `profiles = [
+  { display_name = "Small" },
+  { display_name = "small!" },
+]`, want: `both have the slug "small"`, at: `profiles[1].slug`},
+		{name: "zero GPUs", body: `profiles = [{ display_name = "GPU", gpu = { count = 0 } }]`, want: `value must be at least 1`, at: `profiles[0].gpu.count`},
+		{name: "GPU resource without a domain", body: `profiles = [{ display_name = "GPU", gpu = { count = 1, resource = "gpu" } }]`, want: `not an extended resource name`, at: `profiles[0].gpu.resource`},
+		{name: "toleration with an unknown effect", body: `profiles = [{ display_name = "GPU", gpu = { count = 1, tolerations = [{ key = "nvidia.com/gpu", effect = "Never" }] } }]`, want: `value must be one of`, at: `profiles[0].gpu.tolerations[0].effect`},
+		{name: "node selector key with two slashes", body: `profiles = [{ display_name = "Big", node_selector = { "a/b/c" = "x" } }]`, want: `"a/b/c" is not a valid label key`, at: `profiles[0].node_selector["a/b/c"]`},
+		{name: "GPU profile with node labels outside gpu", body: `profiles = [{ display_name = "GPU", node_selector = { pool = "gpu" }, gpu = { count = 1 } }]`, want: "takes its node labels in `gpu.node_selector`", at: `profiles[0].node_selector`},
+		{name: "image and image choices together", body: `profiles = [{ display_name = "Both", image = "a/b:1", image_choices = [{ display_name = "C", image = "c/d:2" }] }]`, want: "either one `image` or a menu", at: `profiles[0].image_choices`},
+		{name: "shared storage without a claim", body: `storage = { type = "shared" }`, want: "storage type \"shared\" needs `claim_name`", at: `storage.claim_name`},
+		{name: "storage size in words", body: `storage = { type = "dynamic", capacity = "ten gigabytes" }`, want: `is not a storage size`, at: `storage.capacity`},
+		{name: "NFS with a capacity", body: `storage = { type = "nfs", nfs_server = "10.0.0.2", nfs_path = "/homes", capacity = "10Gi" }`, want: "`capacity` does not apply to storage type \"nfs\"", at: `storage.capacity`},
+		{name: "absolute sub path", body: `storage = { type = "shared", claim_name = "homes", sub_path = "/etc" }`, want: `not a relative path inside the volume`, at: `storage.sub_path`},
+		{name: "culling timeout of zero", body: `culling = { enabled = true, timeout = 0 }`, want: `value must be at least 1`, at: `culling.timeout`},
+		{name: "unknown node purpose", body: `node_purpose = { user = "always" }`, want: `value must be one of`, at: `node_purpose.user`},
+		{name: "unknown proxy service type", body: `proxy_service_type = "Public"`, want: `value must be one of`, at: `proxy_service_type`},
+		{name: "extra values that are a list", body: `extra_values = "[1, 2]"`, want: `must be a mapping of chart values`, at: `extra_values`},
+		{name: "extra values that are not YAML", body: `extra_values = "singleuser: {"`, want: `not valid YAML or JSON`, at: `extra_values`},
+		{name: "extra values with a wrong type", body: `extra_values = yamlencode({ cull = { timeout = "1h" } })`, want: `rejects the value at /cull/timeout: got string`, at: `extra_values`, needsSchema: true},
+		{name: "extra values with an unknown key", body: `extra_values = yamlencode({ singleuser = { imagePullPolicy = "Always" } })`, want: `"imagePullPolicy" is not a setting the chart knows`, at: `extra_values`, needsSchema: true},
+		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
+		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
+ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
+	}
+	if len(cases) < 20 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.needsSchema {
+				requireSchema(t)
+			}
+			name, namespace := `name = "hub"`, `namespace = "plan-only"`
+			if regexp.MustCompile(`^name\b`).MatchString(tc.body) {
+				name = ""
+			}
+			if regexp.MustCompile(`^namespace\b`).MatchString(tc.body) {
+				namespace = ""
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerKubeconfig(cp) + fmt.Sprintf(`
+resource "twoi2chub_hub" "test" {
+  %s
+  %s
+  chart_repository = %q
+  %s
+}
+`, name, namespace, testRepo.URL, tc.body),
+					PlanOnly:    true,
+					ExpectError: messageAt(tc.want, tc.at),
+				}},
+			})
+		})
+	}
+}
+
+// messageAt matches an error output that says want (however the CLI wrapped
+// its lines) in a diagnostic that names the attribute at: in its summary
+// ("... at profiles[1].memory_limit"), in the framework's wording ("Attribute
+// profiles[0].gpu.count value ..."), or as the source line the CLI shows for
+// a top-level attribute ("22:   domain = ...").
+func messageAt(want, at string) *regexp.Regexp {
+	spaced := strings.Join(strings.Fields(regexp.QuoteMeta(want)), `\s+`)
+	a := regexp.QuoteMeta(at)
+	return regexp.MustCompile(`(?s)Error: [^\n]*?(` +
+		spaced + `[^\n]* at ` + a + `\n|` + // summary says both
+		` at ` + a + `\n.*` + spaced + `|` + // summary names the attribute, detail says what
+		`\n.*(\d+:\s+` + a + `\s+=|Attribute ` + a + `\s).*` + spaced + `)`)
+}
