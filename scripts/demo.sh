@@ -53,16 +53,26 @@ done
 [ -f "$demo/kubeconfig" ] || { echo "demo: the control plane did not start"; cat "$demo/testbed.log"; exit 1; }
 grep '^testbed: ready' "$demo/testbed.log" || true
 export KUBE_CONFIG_PATH=$demo/kubeconfig
+export TF_VAR_chart_path=$root/testdata/charts/jupyterhub
+export TWOI2CHUB_CACHE_DIR=$demo/cache
 
 cp examples/demo/*.tf "$demo/work/"
 cd "$demo/work"
 echo "demo: $cli init"
-"$tf" init -input=false -no-color | grep -v '^$' | tail -n 5
+"$tf" init -input=false -no-color > "$demo/init.log" 2>&1 || { cat "$demo/init.log"; exit 1; }
+grep -E 'Installed|successfully initialized' "$demo/init.log" || true
 echo "demo: $cli apply"
-"$tf" apply -input=false -auto-approve -no-color 2>&1 | grep -v 'Provider development overrides\|^ - 2i2c-org\|^The behavior may therefore\|^versions and checksums\|^$\|^│ *$\|^╷\|^╵' || true
+start=$SECONDS
+"$tf" apply -input=false -auto-approve -no-color > "$demo/apply.log" 2>&1 || { cat "$demo/apply.log"; exit 1; }
+grep -E '^(twoi2chub_hub|data\.twoi2chub_cluster)\..*(Creation complete|Read complete)|^Apply complete|^Warning:' "$demo/apply.log" || true
+echo "demo: applied in $((SECONDS - start))s"
 echo
-echo "demo: what was created ($cli output):"
+echo "demo: what was created ($cli state list, $cli output):"
+"$tf" state list
 "$tf" output -no-color
+echo
+echo "demo: a second plan shows no changes:"
+"$tf" plan -input=false -no-color -detailed-exitcode > "$demo/plan.log" 2>&1 && echo "  No changes." || { cat "$demo/plan.log"; exit 1; }
 
 if [ -n "${DEMO_KEEP:-}" ]; then
   cat <<MSG

@@ -1,0 +1,9 @@
+# Bring a hub that was installed with helm under Terraform. The ID is
+# <namespace>/<release>. `terraform plan -generate-config-out=hub.tf` writes the
+# hub's settings, read back from the release, as HCL: values with a typed
+# attribute become that attribute, the rest goes to extra_values, and the
+# generated configuration plans with no changes.
+import {
+  to = twoi2chub_hub.hackweek
+  id = "hackweek/hub"
+}

@@ -1,0 +1,77 @@
+# A hackweek's hub: HTTPS from Let's Encrypt, a pinned default image, three
+# server sizes (one with a GPU), 20Gi home directories, idle servers stopped
+# after 30 minutes, and the hub and proxy kept on the core node pool.
+resource "twoi2chub_hub" "hackweek" {
+  name      = "hub"
+  namespace = "hackweek"
+
+  domain = "hackweek.example.org"
+  https = {
+    mode          = "letsencrypt"
+    contact_email = "it@example.org"
+  }
+
+  image = "quay.io/jupyter/scipy-notebook:2025-01-06"
+
+  profiles = [
+    {
+      display_name     = "Small: 1 CPU, 2 GB"
+      default          = true
+      cpu_limit        = 1
+      memory_guarantee = "1G"
+      memory_limit     = "2G"
+    },
+    {
+      display_name     = "Large: 4 CPU, 16 GB"
+      cpu_guarantee    = 2
+      cpu_limit        = 4
+      memory_guarantee = "8G"
+      memory_limit     = "16G"
+      image_choices = [
+        { display_name = "Scientific Python", image = "quay.io/jupyter/scipy-notebook:2025-01-06", default = true },
+        { display_name = "R", image = "quay.io/jupyter/r-notebook:2025-01-06" },
+      ]
+    },
+    {
+      display_name = "GPU: 1 NVIDIA T4"
+      image        = "quay.io/jupyter/pytorch-notebook:cuda12-2025-01-06"
+      memory_limit = "16G"
+      gpu = {
+        count         = 1
+        node_selector = { "cloud.google.com/gke-accelerator" = "nvidia-tesla-t4" }
+        tolerations   = [{ key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" }]
+      }
+    },
+  ]
+
+  storage = {
+    type     = "dynamic"
+    capacity = "20Gi"
+  }
+
+  culling = {
+    enabled = true
+    timeout = 1800
+  }
+
+  admin_users = ["ada", "grace"]
+
+  node_purpose = {
+    core = "require"
+    user = "prefer"
+  }
+
+  # Anything without a typed attribute, merged over the rest.
+  extra_values = yamlencode({
+    singleuser = { defaultUrl = "/lab" }
+  })
+
+  timeouts = {
+    create = "15m"
+    update = "15m"
+  }
+}
+
+output "hub_url" {
+  value = twoi2chub_hub.hackweek.url
+}
