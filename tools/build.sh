@@ -4,7 +4,7 @@
 #   ${TWOI2CHUB_TOOLS_DIR:-~/.cache/twoi2chub-tools}/<name>/<version>/<name>
 # A tool already in the cache is not built again. tools/bin/ in the checkout gets
 # symlinks to the cached binaries, which is where the Makefile and tests look.
-# Usage: tools/build.sh [name...]   (default: all)
+# Usage: tools/build.sh [name...]   (default: everything `make test` needs)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,6 +57,10 @@ for name in "${names[@]}"; do
                     "-X github.com/opentofu/opentofu/version.dev=no" ;;
     tfplugindocs) build tfplugindocs docs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs "$(version docs github.com/hashicorp/terraform-plugin-docs)" ;;
     goreleaser)   build goreleaser goreleaser github.com/goreleaser/goreleaser/v2 "$(version goreleaser github.com/goreleaser/goreleaser/v2)" ;;
+    # Only for `make bench` (not in the default list): the provider we compare against.
+    terraform-provider-helm)
+                  build terraform-provider-helm helmprovider github.com/hashicorp/terraform-provider-helm \
+                    "$(version helmprovider github.com/hashicorp/terraform-provider-helm)" ;;
     *) echo "tools: unknown tool $name (known: ${all[*]})" >&2; exit 2 ;;
   esac
 done

@@ -601,3 +601,46 @@ func createUserClaim(e *hubEnv, user string) error {
 func mustQuantity(s string) resourceapi.Quantity { return resourceapi.MustParse(s) }
 
 func randomSuffix() string { return fmt.Sprintf("%06x", time.Now().UnixNano()&0xffffff) }
+
+// TestAccHubLazyConnection creates the "cluster" and the hub in one apply:
+// the connection settings are unknown during plan, the plan still succeeds,
+// and the hub is installed once they are known.
+func TestAccHubLazyConnection(t *testing.T) {
+	e := newHubEnv(t)
+	config := fmt.Sprintf(`
+resource "terraform_data" "cluster" {
+  input = {
+    endpoint = %q
+    token    = %q
+    ca       = %s
+  }
+}
+
+provider "twoi2chub" {
+  kubernetes {
+    host                   = terraform_data.cluster.output.endpoint
+    token                  = terraform_data.cluster.output.token
+    cluster_ca_certificate = terraform_data.cluster.output.ca
+  }
+}
+
+resource "twoi2chub_hub" "test" {
+  name             = "hub"
+  namespace        = %q
+  chart_repository = %q
+}
+`, e.cp.Host, e.cp.Token, hclString(e.cp.CACertPEM), e.ns, testRepo.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("terraform_data.cluster", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("status"), knownvalue.StringExact("deployed")),
+			},
+		}},
+	})
+}
