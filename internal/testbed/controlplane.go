@@ -163,7 +163,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		"--service-account-key-file="+certs.SAPublicKey,
 		"--service-account-signing-key-file="+certs.SAPrivateKey,
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-cluster-ip-range=10.0.0.0/24",
+		"--service-cluster-ip-range=10.96.0.0/16", // room for the Services of many hubs (make bench)
 		"--authorization-mode=RBAC",
 		"--allow-privileged=true",
 		"--profiling=false",

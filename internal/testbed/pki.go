@@ -68,7 +68,7 @@ func newPKI(dir string) (*pki, error) {
 	// and the in-cluster names, so a pod-side client would also verify it.
 	certPEM, keyPEM, err := p.issue(pkix.Name{CommonName: "kube-apiserver"}, x509.ExtKeyUsageServerAuth,
 		[]string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"},
-		[]net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.0.0.1")})
+		[]net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.96.0.1")})
 	if err != nil {
 		return nil, err
 	}

@@ -140,6 +140,9 @@ resource "helm_release" "hub%d" {
   name             = "hub"
   namespace        = %q
   create_namespace = true
+  # Helm's own --wait also waits for the LoadBalancer Service to get an
+  # external address, which a test bed never gives; it would time out blind.
+  wait             = false
   repository       = %q
   chart            = "jupyterhub"
   version          = "4.4.0"
