@@ -337,14 +337,10 @@ data "twoi2chub_cluster" "this" {}`, tc.kubernetes),
 	}
 }
 
-// unknownConnectionConfig passes the connection through terraform_data, whose
-// output is unknown until apply: the shape of a cluster created in the same
-// configuration.
-func unknownConnectionConfig(cp *testbed.ControlPlane, dependsOn bool) string {
-	deps := ""
-	if dependsOn {
-		deps = "depends_on = [terraform_data.cluster]"
-	}
+// unknownConnectionProvider passes the connection through terraform_data,
+// whose output is unknown until apply: the shape of a cluster created in the
+// same configuration.
+func unknownConnectionProvider(cp *testbed.ControlPlane) string {
 	return fmt.Sprintf(`
 resource "terraform_data" "cluster" {
   input = {
@@ -361,11 +357,19 @@ provider "twoi2chub" {
     cluster_ca_certificate = terraform_data.cluster.output.ca
   }
 }
+`, cp.Host, cp.Token, hclString(cp.CACertPEM))
+}
 
+func unknownConnectionConfig(cp *testbed.ControlPlane, dependsOn bool) string {
+	deps := ""
+	if dependsOn {
+		deps = "depends_on = [terraform_data.cluster]"
+	}
+	return unknownConnectionProvider(cp) + fmt.Sprintf(`
 data "twoi2chub_cluster" "this" {
   %s
 }
-`, cp.Host, cp.Token, hclString(cp.CACertPEM), deps)
+`, deps)
 }
 
 // TestAccProviderLazyConnection: with the connection unknown at plan, the plan

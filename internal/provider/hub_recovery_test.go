@@ -7,12 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/testbed"
 )
 
 // cliWorkdir runs the Terraform (or OpenTofu) CLI named by
@@ -86,28 +86,6 @@ func (w *cliWorkdir) apply(ctx context.Context) (string, error) {
 	return out.String(), err
 }
 
-// childNamed finds a child process of pid whose command starts with prefix.
-func childNamed(pid int, prefix string) (int, bool) {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", child))
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		name := s[strings.IndexByte(s, '(')+1 : strings.LastIndexByte(s, ')')]
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) && strings.HasPrefix(name, prefix) {
-			return child, true
-		}
-	}
-	return 0, false
-}
-
 // TestAccHubRecoversKilledApply kills the provider process in the middle of
 // an upgrade, which leaves the release pending-upgrade (plain Helm then
 // refuses: "another operation is in progress"), and shows the next apply
@@ -152,12 +130,12 @@ resource "twoi2chub_hub" "test" {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	provider, ok := childNamed(cmd.Process.Pid, "terraform-provi")
-	if !ok {
+	providers := testbed.ChildProcesses(cmd.Process.Pid, "terraform-provi")
+	if len(providers) != 1 {
 		_ = cmd.Process.Kill()
 		t.Fatalf("no provider process under %s (pid %d)", w.cli, cmd.Process.Pid)
 	}
-	if err := syscall.Kill(provider, syscall.SIGKILL); err != nil {
+	if err := syscall.Kill(providers[0], syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err == nil {

@@ -607,29 +607,13 @@ func randomSuffix() string { return fmt.Sprintf("%06x", time.Now().UnixNano()&0x
 // and the hub is installed once they are known.
 func TestAccHubLazyConnection(t *testing.T) {
 	e := newHubEnv(t)
-	config := fmt.Sprintf(`
-resource "terraform_data" "cluster" {
-  input = {
-    endpoint = %q
-    token    = %q
-    ca       = %s
-  }
-}
-
-provider "twoi2chub" {
-  kubernetes {
-    host                   = terraform_data.cluster.output.endpoint
-    token                  = terraform_data.cluster.output.token
-    cluster_ca_certificate = terraform_data.cluster.output.ca
-  }
-}
-
+	config := unknownConnectionProvider(e.cp) + fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
   name             = "hub"
   namespace        = %q
   chart_repository = %q
 }
-`, e.cp.Host, e.cp.Token, hclString(e.cp.CACertPEM), e.ns, testRepo.URL)
+`, e.ns, testRepo.URL)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -160,4 +162,32 @@ func waitFor(ctx context.Context, what string, procs []*process, check func(cont
 		case <-tick.C:
 		}
 	}
+}
+
+// ChildProcesses lists the processes whose parent is parent and whose command
+// name starts with prefix (the kernel keeps 15 characters of it), e.g. the
+// provider plugin a Terraform process started.
+func ChildProcesses(parent int, prefix string) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		s := string(stat)
+		open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || closing < 0 || closing+2 > len(s) {
+			continue
+		}
+		fields := strings.Fields(s[closing+2:])
+		if len(fields) > 1 && fields[1] == strconv.Itoa(parent) && strings.HasPrefix(s[open+1:closing], prefix) {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

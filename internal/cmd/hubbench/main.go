@@ -225,7 +225,7 @@ func watchPeakRSS(cmd *exec.Cmd) <-chan int64 {
 	go func() {
 		var peak int64
 		for cmd.ProcessState == nil {
-			for _, pid := range children(cmd.Process.Pid) {
+			for _, pid := range testbed.ChildProcesses(cmd.Process.Pid, "terraform-provi") {
 				if hwm := vmHWM(pid); hwm > peak {
 					peak = hwm
 				}
@@ -234,28 +234,6 @@ func watchPeakRSS(cmd *exec.Cmd) <-chan int64 {
 		}
 		out <- peak
 	}()
-	return out
-}
-
-func children(parent int) []int {
-	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		name := s[strings.IndexByte(s, '(')+1 : strings.LastIndexByte(s, ')')]
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-		if len(fields) > 1 && fields[1] == strconv.Itoa(parent) && strings.HasPrefix(name, "terraform-provi") {
-			out = append(out, pid)
-		}
-	}
 	return out
 }
 
