@@ -215,6 +215,14 @@ func Check(h Hub) []Problem {
 		}
 	}
 
+	if h.Auth != nil {
+		if len(h.AdminUsers) > 0 && authSets(h.Auth, "admin_users") {
+			ps.add(AttrPath{"admin_users"}, "Admins named twice", "The hub's auth already names admin users; keep them in one place, the twoi2chub_auth.")
+		}
+		if len(h.AllowedUsers) > 0 && authSets(h.Auth, "allowed_users") {
+			ps.add(AttrPath{"allowed_users"}, "Allowed users named twice", "The hub's auth already names allowed users; keep them in one place, the twoi2chub_auth.")
+		}
+	}
 	if s := h.Storage; s != nil {
 		at := func(name string) AttrPath { return AttrPath{"storage", name} }
 		used := map[string]bool{
@@ -244,4 +252,17 @@ func Check(h Hub) []Problem {
 		}
 	}
 	return ps
+}
+
+// authSets reports whether an auth fragment sets a trait on any authenticator class.
+func authSets(auth map[string]any, trait string) bool {
+	config, _ := lookupMap(auth, "hub", "config")
+	for _, section := range config {
+		if m, ok := section.(map[string]any); ok {
+			if _, ok := m[trait]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -25,6 +25,9 @@ type Hub struct {
 	AdminUsers       []string
 	AllowedUsers     []string
 	NodePurpose      *NodePurpose
+	// Auth is the values fragment of a twoi2chub_auth (who may log in),
+	// merged over the typed settings.
+	Auth map[string]any
 	// ExtraValues are deep-merged over everything else, last.
 	ExtraValues map[string]any
 }

@@ -5,13 +5,29 @@ package hubvalues
 // h.ExtraValues, so that Render(h) gives values back (plus the provider-owned
 // keys, see owned). This is how an existing release is imported and how drift
 // is shown as typed attributes.
-func Parse(values Values) (Hub, error) {
+func Parse(values Values) (Hub, error) { return ParseWith(values, nil) }
+
+// ParseWith is Parse for a hub whose auth fragment is known (from state): the
+// fragment is taken out first when the values still hold it, and kept in
+// h.Auth, so that it neither reads as typed settings nor as extra values.
+func ParseWith(values Values, auth Values) (Hub, error) {
 	v, err := NormalizeValues(values)
 	if err != nil {
 		return Hub{}, err
 	}
-	residual := deepCopy(v).(map[string]any)
 	var h Hub
+	if len(auth) > 0 {
+		a, err := NormalizeValues(auth)
+		if err != nil {
+			return Hub{}, err
+		}
+		if covers(v, a) {
+			v = deepCopy(v).(map[string]any)
+			subtract(v, a)
+			h.Auth = a
+		}
+	}
+	residual := deepCopy(v).(map[string]any)
 	for _, f := range features {
 		candidate := h
 		f.parse(v, &candidate)

@@ -130,6 +130,16 @@ func Render(h Hub) (*Rendered, error) {
 		f.render(&h, b)
 	}
 	DeepMerge(b.values, owned())
+	if len(h.Auth) > 0 {
+		auth, err := NormalizeValues(h.Auth)
+		if err != nil {
+			return nil, fmt.Errorf("auth: %w", err)
+		}
+		DeepMerge(b.values, auth)
+		for _, p := range leafPointers(auth, nil) {
+			b.sources = append(b.sources, Source{Pointer: p, Attr: AttrPath{"auth"}})
+		}
+	}
 	if len(h.ExtraValues) > 0 {
 		extra, err := NormalizeValues(h.ExtraValues)
 		if err != nil {
