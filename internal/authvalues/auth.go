@@ -9,6 +9,8 @@
 // deprecated spelling of auth_state_groups_key = "oauth_user.<claim>".
 package authvalues
 
+import "github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
+
 // Types of authentication.
 const (
 	GitHub      = "github"
@@ -103,12 +105,12 @@ var classes = map[string]struct{ short, class string }{
 func ClassName(typ string) string { return classes[typ].class }
 
 // CallbackURL is what the identity provider must be told: where it sends
-// people back after they log in.
+// people back after they log in (empty without a domain).
 func CallbackURL(domain string) string {
 	if domain == "" {
 		return ""
 	}
-	return "https://" + domain + "/hub/oauth_callback"
+	return hubvalues.CallbackURL(domain)
 }
 
 const (

@@ -216,6 +216,15 @@ func Check(h Hub) []Problem {
 	}
 
 	if h.Auth != nil {
+		config, _ := lookupMap(h.Auth, "hub", "config")
+		for class, section := range config {
+			if m, ok := section.(map[string]any); ok && h.Domain != "" {
+				if cb, ok := m["oauth_callback_url"].(string); ok && cb != CallbackURL(h.Domain) {
+					ps.add(AttrPath{"auth"}, "Auth for another domain",
+						"The auth's %s sends people back to %s, but the hub's domain is %q: set the auth's domain to the hub's, or leave it unset there.", class, cb, h.Domain)
+				}
+			}
+		}
 		if len(h.AdminUsers) > 0 && authSets(h.Auth, "admin_users") {
 			ps.add(AttrPath{"admin_users"}, "Admins named twice", "The hub's auth already names admin users; keep them in one place, the twoi2chub_auth.")
 		}

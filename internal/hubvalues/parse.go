@@ -46,6 +46,13 @@ func ParseWith(values Values, auth Values) (Hub, error) {
 	if covers(residual, owned()) {
 		subtract(residual, owned())
 	}
+	// Callback URLs the hub's domain filled into its auth.
+	for _, class := range callbackClasses(h.Auth, h.Domain) {
+		derived := Values{"hub": map[string]any{"config": map[string]any{class: map[string]any{"oauth_callback_url": CallbackURL(h.Domain)}}}}
+		if covers(residual, derived) {
+			subtract(residual, derived)
+		}
+	}
 	if len(residual) > 0 {
 		h.ExtraValues = residual
 	}

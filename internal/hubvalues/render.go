@@ -139,6 +139,10 @@ func Render(h Hub) (*Rendered, error) {
 		for _, p := range leafPointers(auth, nil) {
 			b.sources = append(b.sources, Source{Pointer: p, Attr: AttrPath{"auth"}})
 		}
+		// The identity provider sends people back to the hub's own domain.
+		for _, class := range callbackClasses(auth, h.Domain) {
+			b.set(AttrPath{"domain"}, CallbackURL(h.Domain), "hub", "config", class, "oauth_callback_url")
+		}
 	}
 	if len(h.ExtraValues) > 0 {
 		extra, err := NormalizeValues(h.ExtraValues)
@@ -775,4 +779,30 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// CallbackURL is where an identity provider sends people back to a hub.
+func CallbackURL(domain string) string { return "https://" + domain + "/hub/oauth_callback" }
+
+// callbackClasses lists the OAuthenticator sections of an auth fragment that
+// have a client but no callback URL, which a hub with a domain fills in.
+func callbackClasses(auth Values, domain string) []string {
+	if domain == "" {
+		return nil
+	}
+	config, _ := lookupMap(auth, "hub", "config")
+	var out []string
+	for class, section := range config {
+		m, ok := section.(map[string]any)
+		if !ok {
+			continue
+		}
+		if _, hasClient := m["client_id"]; hasClient {
+			if _, hasCallback := m["oauth_callback_url"]; !hasCallback {
+				out = append(out, class)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -2,6 +2,7 @@ package hubvalues
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -311,5 +312,67 @@ func TestSplitImage(t *testing.T) {
 		if back := JoinImage(name, tag); back != ref {
 			t.Errorf("JoinImage(SplitImage(%q)) = %q", ref, back)
 		}
+	}
+}
+
+// TestParseWithAuth: an auth fragment known from state is taken out of the
+// values whole, and neither reads as typed settings nor as extra values.
+func TestParseWithAuth(t *testing.T) {
+	auth := Values{"hub": map[string]any{
+		"config": map[string]any{
+			"JupyterHub":           map[string]any{"authenticator_class": "github"},
+			"GitHubOAuthenticator": map[string]any{"client_id": "x", "admin_users": []any{"yuvi"}},
+		},
+		"extraEnv": map[string]any{"OAUTH_CLIENT_SECRET": map[string]any{"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "s", "key": "k"}}}},
+	}}
+	h := Hub{Image: "a/b:1", Auth: auth, ExtraValues: Values{"singleuser": map[string]any{"defaultUrl": "/lab"}}}
+	r, err := Render(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.AttrFor("/hub/config/GitHubOAuthenticator/client_id").String(); got != "auth" {
+		t.Errorf("auth values attributed to %q", got)
+	}
+	back, err := ParseWith(r.Values, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Image != "a/b:1" || back.Auth == nil || fmt.Sprint(back.ExtraValues) != "map[singleuser:map[defaultUrl:/lab]]" {
+		t.Errorf("parsed %+v", back)
+	}
+	// Without the fragment (an import), it stays in the extra values.
+	imported, _ := Parse(r.Values)
+	if _, ok := lookup(imported.ExtraValues, "hub", "config", "GitHubOAuthenticator"); !ok || imported.Auth != nil {
+		t.Errorf("imported %+v", imported)
+	}
+	// Admins are named in one place only.
+	h.AdminUsers = []string{"ada"}
+	found := Check(h)
+	if len(found) != 1 || found[0].Attr.String() != "admin_users" {
+		t.Errorf("admins in the hub and in its auth: %v", found)
+	}
+}
+
+// TestHubDomainGivesAuthItsCallback: an auth without a domain gets the hub's
+// callback URL, read back cleanly; an auth for another domain is refused.
+func TestHubDomainGivesAuthItsCallback(t *testing.T) {
+	auth := Values{"hub": map[string]any{"config": map[string]any{
+		"JupyterHub": map[string]any{"authenticator_class": "github"}, "GitHubOAuthenticator": map[string]any{"client_id": "x"}}}}
+	h := Hub{Domain: "hub.example.org", HTTPS: &HTTPS{Mode: HTTPSOffload}, Auth: auth}
+	r, err := Render(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cb, _ := lookupString(r.Values, "hub", "config", "GitHubOAuthenticator", "oauth_callback_url"); cb != "https://hub.example.org/hub/oauth_callback" {
+		t.Fatalf("callback %q", cb)
+	}
+	back, err := ParseWith(r.Values, auth)
+	if err != nil || back.ExtraValues != nil || back.Domain != "hub.example.org" {
+		t.Errorf("parsed %+v (%v)", back, err)
+	}
+	other := Values{"hub": map[string]any{"config": map[string]any{"GitHubOAuthenticator": map[string]any{"client_id": "x", "oauth_callback_url": "https://elsewhere.example/hub/oauth_callback"}}}}
+	h.Auth = other
+	if ps := Check(h); len(ps) != 1 || ps[0].Attr.String() != "auth" {
+		t.Errorf("auth for another domain: %v", ps)
 	}
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -35,6 +37,7 @@ type hubModel struct {
 	AdminUsers       types.Set      `tfsdk:"admin_users"`
 	AllowedUsers     types.Set      `tfsdk:"allowed_users"`
 	NodePurpose      types.Object   `tfsdk:"node_purpose"`
+	Auth             types.String   `tfsdk:"auth"`
 	ExtraValues      YAMLValue      `tfsdk:"extra_values"`
 	DeleteUserData   types.Bool     `tfsdk:"delete_user_data"`
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
@@ -152,7 +155,7 @@ var (
 // before that, nothing can be rendered or validated.
 func (m *hubModel) settingsKnown() bool {
 	for _, v := range []attr.Value{m.Domain, m.HTTPS, m.Ingress, m.ProxyServiceType, m.Image, m.Profiles, m.Storage,
-		m.Culling, m.AdminUsers, m.AllowedUsers, m.NodePurpose, m.ExtraValues} {
+		m.Culling, m.AdminUsers, m.AllowedUsers, m.NodePurpose, m.Auth, m.ExtraValues} {
 		if !whollyKnown(v) {
 			return false
 		}
@@ -282,6 +285,11 @@ func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) 
 	var np nodePurposeModel
 	if asObject(m.NodePurpose, &np) {
 		h.NodePurpose = &hubvalues.NodePurpose{Core: np.Core.ValueString(), User: np.User.ValueString()}
+	}
+	if auth, err := m.authValues(); err != nil {
+		addAttrError(&diags, path.Root("auth"), "Invalid auth", err.Error())
+	} else {
+		h.Auth = auth
 	}
 	if ev, err := m.ExtraValues.Values(); err != nil {
 		addAttrError(&diags, path.Root("extra_values"), "Invalid extra_values", err.Error())
@@ -482,4 +490,16 @@ func optStringSet(s []string) types.Set {
 		vals = append(vals, types.StringValue(e))
 	}
 	return types.SetValueMust(types.StringType, vals)
+}
+
+// authValues parses the auth's hub_config (JSON chart values); nil when unset.
+func (m *hubModel) authValues() (map[string]any, error) {
+	if m.Auth.IsNull() || m.Auth.IsUnknown() {
+		return nil, nil
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(m.Auth.ValueString()), &v); err != nil {
+		return nil, fmt.Errorf("auth must be a twoi2chub_auth's hub_config (a JSON object of chart values): %v", err)
+	}
+	return v, nil
 }

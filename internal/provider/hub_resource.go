@@ -401,7 +401,8 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if digest != state.ValuesChecksum.ValueString() {
 		// The deployed values are not what this state rendered: read the
 		// settings back from them, so the plan shows the drift attribute by attribute.
-		hub, err := hubvalues.Parse(info.Config)
+		auth, _ := state.authValues()
+		hub, err := hubvalues.ParseWith(info.Config, auth)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot read the release's values", err.Error())
 			return
@@ -451,15 +452,9 @@ func (r *HubResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 }
 
 func (r *HubResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ns, name, ok := strings.Cut(req.ID, "/")
-	if !ok || ns == "" || name == "" || strings.Contains(name, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected <namespace>/<release>, e.g. hackweek/hub; got %q.", req.ID))
+	if !importNamespaced(ctx, req, resp, "hackweek/hub") {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("namespace"), ns)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("chart_repository"), DefaultChartRepository)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_user_data"), false)...)
 }

@@ -128,8 +128,8 @@ func (c noneInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest,
 		return
 	}
 	for _, s := range c.strings() {
-		if strings.Contains(string(data), s) {
-			resp.Error = fmt.Errorf("plan holds %s %q", c.what, s)
+		if i := strings.Index(string(data), s); i >= 0 {
+			resp.Error = fmt.Errorf("plan holds %s %q: ...%s...", c.what, s, string(data)[max(0, i-300):i])
 			return
 		}
 	}

@@ -49,15 +49,11 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			"validated against the chart's own schema during `plan`; secrets the hub generates stay in Kubernetes; " +
 			"drift made outside Terraform shows in the next plan; and destroying the hub keeps users' home directories " +
 			"unless `delete_user_data = true`.\n\n" +
-			"Values are layered, later winning: the chart's defaults, then what the typed attributes set, then `extra_values`.\n\n" +
-			"~> **Authentication.** Until a `twoi2chub_auth` is attached, the chart's default `dummy` authenticator lets " +
-			"anyone log in with any user name. Use it for testing only; the plan warns about it.",
+			"Values are layered, later winning: the chart's defaults, then what the typed attributes set, then `auth`, then `extra_values`.\n\n" +
+			"~> **Authentication.** Without `auth` (a `twoi2chub_auth`), the chart's default `dummy` authenticator lets " +
+			"anyone log in with any user name. Use that for testing only; the plan warns about it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<namespace>/<name>`, the import ID.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute(),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Helm release name, e.g. `\"hub\"`. Changing it replaces the hub (users' data is kept).",
@@ -260,6 +256,13 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"core": schema.StringAttribute{Optional: true, MarkdownDescription: "For the hub and proxy.", Validators: []validator.String{stringvalidator.OneOf("ignore", "prefer", "require")}},
 					"user": schema.StringAttribute{Optional: true, MarkdownDescription: "For user servers.", Validators: []validator.String{stringvalidator.OneOf("ignore", "prefer", "require")}},
 				},
+			},
+			"auth": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Who may log in: the `hub_config` of a `twoi2chub_auth`, e.g. `auth = twoi2chub_auth.github.hub_config`. " +
+					"It is merged over the typed attributes and under `extra_values`. Changing the auth upgrades the hub; a new client " +
+					"secret restarts it. Without it, the chart's `dummy` authenticator lets anyone in (the plan warns).",
+				Validators: []validator.String{jsonObjectValidator{}},
 			},
 			"extra_values": schema.StringAttribute{
 				CustomType: YAMLType{},

@@ -321,6 +321,7 @@ func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
 func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewHubResource,
+		NewAuthResource,
 	}
 }
 

@@ -1,8 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -17,6 +24,7 @@ import (
 type providerData struct {
 	conn    *kubeconn.Connection
 	charts  *release.ChartCache
+	oidc    oidcEndpoints
 	version string
 
 	releasesOnce sync.Once
@@ -71,4 +79,27 @@ func addAttrError(diags *diag.Diagnostics, p path.Path, summary, detail string) 
 		summary += " at " + s
 	}
 	diags.AddAttributeError(p, summary, detail)
+}
+
+// idAttribute is the computed `<namespace>/<name>` ID of namespaced resources.
+func idAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "`<namespace>/<name>`, the import ID.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// importNamespaced takes an import ID `<namespace>/<name>` into state; Read
+// fills in the rest.
+func importNamespaced(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, example string) (ok bool) {
+	ns, name, found := strings.Cut(req.ID, "/")
+	if !found || ns == "" || name == "" || strings.Contains(name, "/") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected <namespace>/<name>, e.g. %s; got %q.", example, req.ID))
+		return false
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("namespace"), ns)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	return !resp.Diagnostics.HasError()
 }

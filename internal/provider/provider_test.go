@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +20,10 @@ import (
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/testbed"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/z2jhtest"
 )
+
+// testIssuer is an OpenID Connect issuer on loopback (discovery only), trusted
+// through SSL_CERT_FILE like any public issuer would be through system roots.
+var testIssuer string
 
 // testRepo serves the z2jh-shaped test chart (with the real chart's values
 // schema when ../shared has it) to every test in this binary.
@@ -32,6 +40,9 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(cacheDir)
 	os.Setenv("TWOI2CHUB_CACHE_DIR", cacheDir)
+
+	issuer := startTestIssuer(cacheDir)
+	defer issuer.Close()
 
 	var schema []byte
 	if dir, ok := z2jhtest.Dir(); ok {
@@ -108,4 +119,29 @@ provider "twoi2chub" {
 // hclString quotes s as an HCL heredoc-free string literal (PEM has newlines).
 func hclString(s string) string {
 	return fmt.Sprintf("%q", s)
+}
+
+func startTestIssuer(dir string) *httptest.Server {
+	var srv *httptest.Server
+	srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base := srv.URL + "/realms/lab"
+		if r.URL.Path != "/realms/lab/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{
+			"issuer":                 base,
+			"authorization_endpoint": base + "/protocol/openid-connect/auth",
+			"token_endpoint":         base + "/protocol/openid-connect/token",
+			"userinfo_endpoint":      base + "/protocol/openid-connect/userinfo",
+		})
+	}))
+	certFile := filepath.Join(dir, "issuer.pem")
+	pemData := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(certFile, pemData, 0o644); err != nil {
+		panic(err)
+	}
+	os.Setenv("SSL_CERT_FILE", certFile)
+	testIssuer = srv.URL + "/realms/lab"
+	return srv
 }

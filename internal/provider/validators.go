@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/url"
@@ -119,5 +120,24 @@ func (v yamlMappingValidator) ValidateString(_ context.Context, req validator.St
 	if _, err := parseValuesYAML(req.ConfigValue.ValueString()); err != nil {
 		addAttrError(&resp.Diagnostics, req.Path, "Invalid extra_values",
 			fmt.Sprintf("extra_values %s. Write it like a values.yaml file, or with yamlencode({ singleuser = { ... } }).", err))
+	}
+}
+
+// jsonObjectValidator checks a string holds a JSON object.
+type jsonObjectValidator struct{}
+
+func (jsonObjectValidator) Description(context.Context) string { return "must be a JSON object" }
+func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &m); err != nil {
+		addAttrError(&resp.Diagnostics, req.Path, "Invalid auth",
+			fmt.Sprintf("Expected a twoi2chub_auth's hub_config (a JSON object), e.g. auth = twoi2chub_auth.github.hub_config: %v", err))
 	}
 }

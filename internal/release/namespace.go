@@ -50,7 +50,7 @@ type Cleanup struct {
 // claims (made by KubeSpawner, not by Helm), the kept hub database claim and
 // the namespace. Without deleteUserData every claim stays, and so does the
 // namespace holding them; the namespace goes only if the provider created it
-// for this release and nothing worth keeping is left in it.
+// (for this hub or its auth) and neither claims nor other releases are left in it.
 func (c *Client) CleanupAfterUninstall(ctx context.Context, namespace, releaseName string, deleteUserData bool) (Cleanup, error) {
 	var out Cleanup
 	claims, err := c.clientset.CoreV1().PersistentVolumeClaims(namespace).List(ctx, metav1.ListOptions{})
@@ -82,8 +82,17 @@ func (c *Client) CleanupAfterUninstall(ctx context.Context, namespace, releaseNa
 	if err != nil {
 		return out, err
 	}
-	if ns.Annotations[CreatedForAnnotation] != releaseName || len(out.KeptClaims) > 0 {
+	if ns.Labels[managedByLabel] != managedByValue || len(out.KeptClaims) > 0 {
 		return out, nil
+	}
+	others, err := c.metadata.Resource(secretsResource).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: "owner=helm"})
+	if err != nil {
+		return out, err
+	}
+	for _, o := range others.Items {
+		if o.Labels["name"] != releaseName {
+			return out, nil // another release lives here
+		}
 	}
 	if err := c.clientset.CoreV1().Namespaces().Delete(ctx, namespace, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 		return out, err

@@ -1,0 +1,4 @@
+import {
+  to = twoi2chub_auth.github
+  id = "hackweek/github"
+}

@@ -1,0 +1,370 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authstore"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authvalues"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &AuthResource{}
+	_ resource.ResourceWithImportState = &AuthResource{}
+	_ resource.ResourceWithModifyPlan  = &AuthResource{}
+)
+
+// AuthResource is twoi2chub_auth: who may log in to a hub.
+type AuthResource struct {
+	data *providerData
+}
+
+// NewAuthResource is the constructor the provider registers.
+func NewAuthResource() resource.Resource { return &AuthResource{} }
+
+func (r *AuthResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_auth"
+}
+
+func (r *AuthResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// storedAuth is what the auth's ConfigMap holds: the settings as written
+// (an OIDC issuer, not what it resolved to) and the endpoints discovered.
+type storedAuth struct {
+	Settings  authvalues.Auth       `json:"settings"`
+	Endpoints *authvalues.Endpoints `json:"endpoints,omitempty"`
+}
+
+// oidcEndpoints discovers an issuer's endpoints once per provider process.
+type oidcEndpoints struct {
+	mu    sync.Mutex
+	found map[string]authvalues.Endpoints
+}
+
+func (o *oidcEndpoints) get(ctx context.Context, issuer string) (authvalues.Endpoints, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if e, ok := o.found[issuer]; ok {
+		return e, nil
+	}
+	e, err := authvalues.Discover(ctx, http.DefaultClient, issuer)
+	if err != nil {
+		return e, err
+	}
+	if o.found == nil {
+		o.found = map[string]authvalues.Endpoints{}
+	}
+	o.found[issuer] = e
+	return e, nil
+}
+
+// resolve fills in discovered endpoints for rendering.
+func resolve(a authvalues.Auth, e *authvalues.Endpoints) authvalues.Auth {
+	if a.OIDC != nil && e != nil {
+		o := *a.OIDC
+		o.AuthorizeURL, o.TokenURL, o.UserdataURL = e.Authorize, e.Token, e.Userinfo
+		a.OIDC = &o
+	}
+	return a
+}
+
+func hubConfigJSON(a authvalues.Auth) (string, error) {
+	data, err := json.Marshal(authvalues.Render(a))
+	return string(data), err
+}
+
+// prepare checks the settings and discovers endpoints: what plan and apply share.
+func (r *AuthResource) prepare(ctx context.Context, m *authModel, woSet bool, diags *diag.Diagnostics) (authvalues.Auth, *authvalues.Endpoints, bool) {
+	a, d := m.toAuth(ctx)
+	diags.Append(d...)
+	if diags.HasError() {
+		return a, nil, false
+	}
+	for _, p := range authvalues.Check(a) {
+		addAttrError(diags, attrPath(p.Attr), p.Summary, p.Detail)
+	}
+	hasRef := !m.ClientSecretRef.IsNull()
+	switch {
+	case a.Type == authvalues.Dummy && (hasRef || woSet):
+		addAttrError(diags, path.Root("dummy"), "No secret for dummy", "The dummy authenticator has no client secret: remove client_secret_ref / client_secret_wo.")
+	case a.Type != authvalues.Dummy && !hasRef && !woSet:
+		addAttrError(diags, path.Root("client_secret_ref"), "Missing client secret",
+			"Give the OAuth client secret as client_secret_ref (a Secret in the namespace; any Terraform version) or client_secret_wo (write-only; Terraform or OpenTofu 1.11+).")
+	}
+	if diags.HasError() {
+		return a, nil, false
+	}
+	var endpoints *authvalues.Endpoints
+	if a.OIDC != nil && a.OIDC.Issuer != "" {
+		e, err := r.data.oidc.get(ctx, a.OIDC.Issuer)
+		if err != nil {
+			addAttrError(diags, path.Root("generic_oidc").AtName("issuer"), "OpenID Connect discovery failed",
+				fmt.Sprintf("%v. Check the issuer URL, or give authorize_url, token_url and userdata_url instead.", err))
+			return a, nil, false
+		}
+		endpoints = &e
+	}
+	return a, endpoints, true
+}
+
+func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan authModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var wo types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_wo"), &wo)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ClientSecretChecksum, plan.HubConfig, plan.CallbackURL, plan.SecretName = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	if !plan.Name.IsUnknown() && !plan.Namespace.IsUnknown() {
+		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
+	}
+	if plan.settingsKnown() && !wo.IsUnknown() {
+		a, endpoints, ok := r.prepare(ctx, &plan, !wo.IsNull(), &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		plan.CallbackURL = optString(authvalues.CallbackURL(a.Domain))
+		plan.SecretName = optString(a.SecretName)
+		switch {
+		case a.Type == authvalues.Dummy:
+			plan.ClientSecretChecksum = types.StringNull()
+			resp.Diagnostics.AddAttributeWarning(path.Root("dummy"), "Anyone can log in",
+				"The dummy authenticator accepts any user name. Use it for testing only.")
+		case !wo.IsNull():
+			plan.ClientSecretChecksum = types.StringValue(authstore.Checksum(plan.Namespace.ValueString(), plan.Name.ValueString(), wo.ValueString()))
+		default:
+			// A referenced Secret is read when the cluster is reachable; one
+			// created in the same apply is read then.
+			if sum, ok := r.referencedChecksum(ctx, &plan, a); ok {
+				plan.ClientSecretChecksum = types.StringValue(sum)
+			}
+		}
+		if !plan.ClientSecretChecksum.IsUnknown() {
+			a.SecretChecksum = plan.ClientSecretChecksum.ValueString()
+			cfg, err := hubConfigJSON(resolve(a, endpoints))
+			if err != nil {
+				resp.Diagnostics.AddError("Cannot render the auth", err.Error())
+				return
+			}
+			plan.HubConfig = types.StringValue(cfg)
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// referencedChecksum fingerprints a referenced Secret during plan, if it can
+// be read now.
+func (r *AuthResource) referencedChecksum(ctx context.Context, m *authModel, a authvalues.Auth) (string, bool) {
+	if r.data.conn.Unknown() {
+		return "", false
+	}
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		return "", false
+	}
+	sum, found, err := authstore.SecretChecksum(ctx, cs, m.Namespace.ValueString(), m.Name.ValueString(), a.SecretName, a.SecretKey)
+	return sum, err == nil && found
+}
+
+func (r *AuthResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+}
+
+func (r *AuthResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		resp.State.Raw = req.State.Raw
+	}
+}
+
+type planGetter interface {
+	Get(context.Context, any) diag.Diagnostics
+}
+
+type configAttrGetter interface {
+	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
+}
+
+type stateSetter interface {
+	Set(context.Context, any) diag.Diagnostics
+}
+
+// apply writes the secret (write-only mode) and the settings, then fills the
+// computed attributes.
+func (r *AuthResource) apply(ctx context.Context, planIn planGetter, config configAttrGetter, state stateSetter, diags *diag.Diagnostics) {
+	var plan authModel
+	diags.Append(planIn.Get(ctx, &plan)...)
+	var wo types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("client_secret_wo"), &wo)...)
+	if diags.HasError() {
+		return
+	}
+	a, endpoints, ok := r.prepare(ctx, &plan, !wo.IsNull(), diags)
+	if !ok {
+		return
+	}
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		addConnectionError(diags, r.data.conn, err)
+		return
+	}
+	ns, name := plan.Namespace.ValueString(), plan.Name.ValueString()
+	if err := authstore.EnsureNamespace(ctx, cs, ns); err != nil {
+		addConnectionError(diags, r.data.conn, err)
+		return
+	}
+	checksum := types.StringNull()
+	switch {
+	case a.Type == authvalues.Dummy:
+	case !wo.IsNull():
+		if err := authstore.SaveSecret(ctx, cs, ns, name, wo.ValueString()); err != nil {
+			addConnectionError(diags, r.data.conn, err)
+			return
+		}
+		checksum = types.StringValue(authstore.Checksum(ns, name, wo.ValueString()))
+	default:
+		sum, found, err := authstore.SecretChecksum(ctx, cs, ns, name, a.SecretName, a.SecretKey)
+		if err != nil {
+			addConnectionError(diags, r.data.conn, err)
+			return
+		}
+		if !found {
+			addAttrError(diags, path.Root("client_secret_ref"), "Client secret not found",
+				fmt.Sprintf("Secret %s/%s has no key %q. Create it first, e.g. `kubectl -n %s create secret generic %s --from-literal=%s=...`.",
+					ns, a.SecretName, a.SecretKey, ns, a.SecretName, a.SecretKey))
+			return
+		}
+		checksum = types.StringValue(sum)
+	}
+	if !plan.ClientSecretChecksum.IsUnknown() && !plan.ClientSecretChecksum.Equal(checksum) {
+		diags.AddError("The client secret changed since the plan",
+			fmt.Sprintf("Secret %s/%s no longer holds what the plan saw. Run plan again.", ns, a.SecretName))
+		return
+	}
+	a.SecretChecksum = checksum.ValueString()
+	cfg, err := hubConfigJSON(resolve(a, endpoints))
+	if err != nil {
+		diags.AddError("Cannot render the auth", err.Error())
+		return
+	}
+	stored := storedAuth{Settings: a, Endpoints: endpoints}
+	stored.Settings.SecretChecksum = ""
+	data, err := json.Marshal(stored)
+	if err == nil {
+		err = authstore.SaveSettings(ctx, cs, ns, name, data)
+	}
+	if err != nil {
+		addConnectionError(diags, r.data.conn, err)
+		return
+	}
+	plan.ID = types.StringValue(ns + "/" + name)
+	plan.CallbackURL = optString(authvalues.CallbackURL(a.Domain))
+	plan.SecretName = optString(a.SecretName)
+	plan.ClientSecretChecksum = checksum
+	plan.HubConfig = types.StringValue(cfg)
+	plan.ClientSecretWO = types.StringNull() // write-only: never stored
+	diags.Append(state.Set(ctx, &plan)...)
+}
+
+func (r *AuthResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state authModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, r.data.conn, err)
+		return
+	}
+	ns, name := state.Namespace.ValueString(), state.Name.ValueString()
+	data, found, err := authstore.LoadSettings(ctx, cs, ns, name)
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, r.data.conn, err)
+		return
+	}
+	if !found {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	var stored storedAuth
+	if err := json.Unmarshal(data, &stored); err != nil {
+		resp.Diagnostics.AddError("Cannot read the auth's settings", fmt.Sprintf("ConfigMap %s/%s: %v", ns, authstore.ObjectName(name), err))
+		return
+	}
+	current, d := state.toAuth(ctx)
+	resp.Diagnostics.Append(d...)
+	if !reflect.DeepEqual(normalizeAuth(current), normalizeAuth(stored.Settings)) {
+		// Changed outside Terraform (or being imported): show what is there.
+		resp.Diagnostics.Append(state.setFromAuth(ctx, stored.Settings)...)
+	}
+	a := stored.Settings
+	state.ID = types.StringValue(ns + "/" + name)
+	state.CallbackURL = optString(authvalues.CallbackURL(a.Domain))
+	state.SecretName = optString(a.SecretName)
+	state.ClientSecretChecksum = types.StringNull()
+	if a.Type != authvalues.Dummy {
+		sum, found, err := authstore.SecretChecksum(ctx, cs, ns, name, a.SecretName, a.SecretKey)
+		if err != nil {
+			addConnectionError(&resp.Diagnostics, r.data.conn, err)
+			return
+		}
+		if found {
+			state.ClientSecretChecksum = types.StringValue(sum)
+			a.SecretChecksum = sum
+		}
+	}
+	cfg, err := hubConfigJSON(resolve(a, stored.Endpoints))
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot render the auth", err.Error())
+		return
+	}
+	state.HubConfig = types.StringValue(cfg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// normalizeAuth makes stored and state-derived settings comparable.
+func normalizeAuth(a authvalues.Auth) authvalues.Auth {
+	a.SecretChecksum = ""
+	data, _ := json.Marshal(a)
+	var out authvalues.Auth
+	_ = json.Unmarshal(data, &out)
+	return out
+}
+
+func (r *AuthResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state authModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, r.data.conn, err)
+		return
+	}
+	if err := authstore.Delete(ctx, cs, state.Namespace.ValueString(), state.Name.ValueString()); err != nil {
+		addConnectionError(&resp.Diagnostics, r.data.conn, err)
+	}
+}
+
+func (r *AuthResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !importNamespaced(ctx, req, resp, "hackweek/github") {
+		return
+	}
+}
