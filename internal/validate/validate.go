@@ -182,3 +182,15 @@ func SubPath(s string) error {
 	}
 	return nil
 }
+
+// ImageName checks an image name without tag or digest, e.g.
+// "us-central1-docker.pkg.dev/project/hub/env" or "localhost:5000/env".
+func ImageName(s string) error {
+	if strings.Contains(s, "@") || (strings.LastIndex(s, ":") > strings.LastIndex(s, "/")) {
+		return fmt.Errorf("%q has a tag or digest: give the name only, e.g. \"ghcr.io/org/env\"; the provider chooses the tag", s)
+	}
+	if !imageNameRe.MatchString(s) || len(s) > 255 {
+		return fmt.Errorf("%q is not an image name: write registry/repository, e.g. \"quay.io/org/env\"", s)
+	}
+	return nil
+}
