@@ -123,11 +123,22 @@ func (r Registry) Digest(ctx context.Context, ref string) (digest string, found 
 	return desc.Digest.String(), true, nil
 }
 
-// Delete removes the image at ref (by digest) from the registry.
-func (r Registry) Delete(ctx context.Context, ref string) error {
-	parsed, err := ParseReference(ref)
-	if err != nil {
-		return err
+// Delete removes an image from the registry: its manifest by digest, and
+// the tag too where the registry keeps tags apart from manifests. It fails
+// only if the tag still resolves afterwards.
+func (r Registry) Delete(ctx context.Context, tagRef, digestRef string) error {
+	var errs []error
+	for _, ref := range []string{digestRef, tagRef} {
+		parsed, err := ParseReference(ref)
+		if err != nil {
+			return err
+		}
+		if err := remote.Delete(parsed, r.options(ctx)...); err != nil {
+			errs = append(errs, err)
+		}
+		if _, found, err := r.Digest(ctx, tagRef); err == nil && !found {
+			return nil
+		}
 	}
-	return remote.Delete(parsed, r.options(ctx)...)
+	return fmt.Errorf("%s is still in the registry: %w", tagRef, errors.Join(errs...))
 }

@@ -322,6 +322,7 @@ func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resou
 	return []func() resource.Resource{
 		NewHubResource,
 		NewAuthResource,
+		NewUserImageResource,
 	}
 }
 
