@@ -36,7 +36,7 @@ CFG
 export TF_CLI_CONFIG_FILE=$demo/cli.tfrc
 
 echo "demo: starting the local control plane"
-"$demo/testbed" -kubeconfig "$demo/kubeconfig" > "$demo/testbed.log" 2>&1 &
+"$demo/testbed" -kubeconfig "$demo/kubeconfig" -builds "$demo/builds.env" > "$demo/testbed.log" 2>&1 &
 testbed_pid=$!
 stop() {
   if [ -z "${DEMO_KEEP:-}" ]; then
@@ -53,6 +53,8 @@ done
 [ -f "$demo/kubeconfig" ] || { echo "demo: the control plane did not start"; cat "$demo/testbed.log"; exit 1; }
 grep '^testbed: ready' "$demo/testbed.log" || true
 export KUBE_CONFIG_PATH=$demo/kubeconfig
+# The environment repository and registry the stand-in build pod serves.
+source "$demo/builds.env"
 export TF_VAR_chart_path=$root/testdata/charts/jupyterhub
 export TWOI2CHUB_CACHE_DIR=$demo/cache
 
@@ -64,7 +66,7 @@ grep -E 'Installed|successfully initialized' "$demo/init.log" || true
 echo "demo: $cli apply"
 start=$SECONDS
 "$tf" apply -input=false -auto-approve -no-color > "$demo/apply.log" 2>&1 || { cat "$demo/apply.log"; exit 1; }
-grep -E '^(twoi2chub_hub|data\.twoi2chub_cluster)\..*(Creation complete|Read complete)|^Apply complete|^Warning:' "$demo/apply.log" || true
+grep -E '^(data\.)?twoi2chub_[a-z_]+\.[a-z_]+: (Creation|Read) complete|^Apply complete|^Warning:' "$demo/apply.log" || true
 echo "demo: applied in $((SECONDS - start))s"
 echo
 echo "demo: what was created ($cli state list, $cli output):"

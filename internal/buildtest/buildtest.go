@@ -41,14 +41,23 @@ type GitServer struct {
 	server *httptest.Server
 }
 
-// NewGitServer starts a smart-HTTP git server; it needs git on PATH.
+// NewGitServer starts a smart-HTTP git server for a test; it needs git on PATH.
 func NewGitServer(t testing.TB) *GitServer {
 	t.Helper()
+	s, err := StartGitServer(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// StartGitServer serves the repositories under root; Close stops it.
+func StartGitServer(root string) (*GitServer, error) {
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
-		t.Fatalf("git is needed to serve test repositories over HTTP: %v", err)
+		return nil, fmt.Errorf("git is needed to serve repositories over HTTP: %w", err)
 	}
-	root := t.TempDir()
 	handler := &cgi.Handler{
 		Path: gitPath,
 		Args: []string{"http-backend"},
@@ -56,9 +65,11 @@ func NewGitServer(t testing.TB) *GitServer {
 	}
 	s := &GitServer{Root: root, server: httptest.NewServer(handler)}
 	s.URL = s.server.URL
-	t.Cleanup(s.server.Close)
-	return s
+	return s, nil
 }
+
+// Close stops the server.
+func (s *GitServer) Close() { s.server.Close() }
 
 // Repo is a repository the test commits to; the server serves it as <name>.git.
 type Repo struct {
@@ -70,50 +81,70 @@ type Repo struct {
 // NewRepo creates a Binder-style repository on branch main with one commit.
 func (s *GitServer) NewRepo(t testing.TB, name string) *Repo {
 	t.Helper()
+	repo, err := s.CreateRepo(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo
+}
+
+// CreateRepo creates a served repository named <name>.git.
+func (s *GitServer) CreateRepo(name string) (*Repo, error) {
 	dir := filepath.Join(s.Root, name+"-work")
+	repo, err := initRepo(dir, s.URL+"/"+name+".git")
+	if err != nil {
+		return nil, err
+	}
+	// The served path is the repository's .git directory, as a bare repository.
+	return repo, os.Symlink(filepath.Join(dir, ".git"), filepath.Join(s.Root, name+".git"))
+}
+
+func initRepo(dir, url string) (*Repo, error) {
 	r, err := git.PlainInitWithOptions(dir, &git.PlainInitOptions{
 		InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")},
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	// The served path is the repository's .git directory, as a bare repository.
-	if err := os.Symlink(filepath.Join(dir, ".git"), filepath.Join(s.Root, name+".git")); err != nil {
-		t.Fatal(err)
-	}
-	repo := &Repo{URL: s.URL + "/" + name + ".git", repo: r, dir: dir}
-	repo.Commit(t, "environment", map[string]string{
+	repo := &Repo{URL: url, repo: r, dir: dir}
+	_, err = repo.commit("environment", map[string]string{
 		"environment.yml": "name: env\nchannels: [conda-forge]\ndependencies: [python=3.12, numpy]\n",
 	})
-	return repo
+	return repo, err
 }
 
 // Commit writes files and commits them to the current branch; it returns the commit hash.
 func (r *Repo) Commit(t testing.TB, message string, files map[string]string) string {
 	t.Helper()
-	wt, err := r.repo.Worktree()
+	h, err := r.commit(message, files)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return h
+}
+
+func (r *Repo) commit(message string, files map[string]string) (string, error) {
+	wt, err := r.repo.Worktree()
+	if err != nil {
+		return "", err
 	}
 	for name, content := range files {
 		p := filepath.Join(r.dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		if _, err := wt.Add(name); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 	}
 	h, err := wt.Commit(message, &git.CommitOptions{Author: &object.Signature{Name: "test", Email: "test@example.org", When: time.Now()}})
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	// http-backend serves from packed info only after update-server-info.
-	r.updateServerInfo(t)
-	return h.String()
+	return h.String(), nil
 }
 
 // Tag creates an annotated tag at the current commit.
@@ -128,16 +159,6 @@ func (r *Repo) Tag(t testing.TB, name string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	r.updateServerInfo(t)
-}
-
-func (r *Repo) updateServerInfo(t testing.TB) {
-	t.Helper()
-	cmd := exec.Command("git", "update-server-info")
-	cmd.Dir = r.dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git update-server-info: %v\n%s", err, out)
-	}
 }
 
 // Registry is an OCI registry on loopback that requires basic auth, like a
@@ -148,9 +169,16 @@ type Registry struct {
 	server             *httptest.Server
 }
 
-// NewRegistry starts the registry.
+// NewRegistry starts the registry for a test.
 func NewRegistry(t testing.TB) *Registry {
 	t.Helper()
+	r := StartRegistry()
+	t.Cleanup(r.Close)
+	return r
+}
+
+// StartRegistry starts the registry; Close stops it.
+func StartRegistry() *Registry {
 	r := &Registry{Username: "builder", Password: "push-token-0123"}
 	inner := registry.New()
 	r.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -162,9 +190,11 @@ func NewRegistry(t testing.TB) *Registry {
 		inner.ServeHTTP(w, req)
 	}))
 	r.Host = strings.TrimPrefix(r.server.URL, "http://")
-	t.Cleanup(r.server.Close)
 	return r
 }
+
+// Close stops the registry.
+func (r *Registry) Close() { r.server.Close() }
 
 // DockerConfigJSON is the .dockerconfigjson of a push Secret for the registry.
 func (r *Registry) DockerConfigJSON() []byte {
@@ -204,15 +234,13 @@ type StandInBuildPod struct {
 	outcome Outcome
 	hold    chan struct{}
 	builds  []string
-	cancel  context.CancelFunc
 }
 
 // Start runs the stand-in until the test ends.
 func (s *StandInBuildPod) Start(t testing.TB) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	t.Cleanup(cancel)
-	go s.loop(ctx)
+	go s.Run(ctx)
 }
 
 // Next sets what the following builds do.
@@ -246,7 +274,8 @@ func (s *StandInBuildPod) Builds() []string {
 	return append([]string(nil), s.builds...)
 }
 
-func (s *StandInBuildPod) loop(ctx context.Context) {
+// Run plays build pods until ctx ends.
+func (s *StandInBuildPod) Run(ctx context.Context) {
 	done := map[string]bool{}
 	for ctx.Err() == nil {
 		pods, err := s.Client.CoreV1().Pods("").List(ctx, metav1.ListOptions{LabelSelector: imagebuild.ComponentLabel + "=" + imagebuild.ComponentValue})

@@ -1,0 +1,45 @@
+# The hackweek's environment, built by repo2docker from its repository
+# (environment.yml, requirements.txt, apt.txt, postBuild, ...), and run by the
+# hub's profiles. Each new commit on main is a new image, built once.
+resource "twoi2chub_user_image" "hackweek" {
+  repository = "https://github.com/2i2c-org/hackweek-env"
+  ref        = "main"
+  image      = "us-central1-docker.pkg.dev/hackweek-project/hub/env"
+
+  builder = {
+    namespace     = "hackweek-builds"
+    push_secret   = "artifact-registry-push" # kubernetes.io/dockerconfigjson
+    node_selector = { "hub.jupyter.org/node-purpose" = "user" }
+    memory        = "8Gi"
+  }
+
+  build_args = ["--build-memory-limit", "6G"]
+
+  timeouts = {
+    create = "90m"
+    update = "90m"
+  }
+}
+
+resource "twoi2chub_hub" "hackweek" {
+  name      = "hub"
+  namespace = "hackweek"
+
+  # The default image, pinned by digest.
+  image = twoi2chub_user_image.hackweek.image_digest_ref
+
+  profiles = [
+    {
+      display_name = "Hackweek environment"
+      default      = true
+      image        = twoi2chub_user_image.hackweek.image_digest_ref
+      memory_limit = "4G"
+    },
+    {
+      display_name = "Hackweek environment with a GPU"
+      image        = twoi2chub_user_image.hackweek.image_digest_ref
+      memory_limit = "16G"
+      gpu          = { count = 1, tolerations = [{ key = "nvidia.com/gpu", value = "present", effect = "NoSchedule" }] }
+    },
+  ]
+}
