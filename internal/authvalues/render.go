@@ -1,8 +1,9 @@
 package authvalues
 
 import (
-	"sort"
 	"strings"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
 
 // Render turns a checked Auth into the values fragment a hub merges over its
@@ -47,10 +48,10 @@ func Render(a Auth) map[string]any {
 
 func users(section map[string]any, a Auth) {
 	if len(a.AllowedUsers) > 0 {
-		section["allowed_users"] = list(a.AllowedUsers)
+		section["allowed_users"] = hubvalues.SortedList(a.AllowedUsers)
 	}
 	if len(a.AdminUsers) > 0 {
-		section["admin_users"] = list(a.AdminUsers)
+		section["admin_users"] = hubvalues.SortedList(a.AdminUsers)
 	}
 	if a.AllowAll {
 		section["allow_all"] = true
@@ -63,7 +64,7 @@ func renderGitHub(section map[string]any, g *GitHubSettings) {
 	}
 	orgs := append(append([]string{}, g.AllowedOrganizations...), g.AllowedTeams...)
 	if len(orgs) > 0 {
-		section["allowed_organizations"] = list(orgs)
+		section["allowed_organizations"] = hubvalues.SortedList(orgs)
 		// Membership that is not public is only visible with read:org.
 		section["scope"] = []any{"read:org"}
 	}
@@ -87,7 +88,7 @@ func renderCILogon(section map[string]any, c *CILogonSettings) {
 		}
 		entry := map[string]any{"username_derivation": derivation}
 		if len(idp.AllowedDomains) > 0 {
-			entry["allowed_domains"] = list(idp.AllowedDomains)
+			entry["allowed_domains"] = hubvalues.SortedList(idp.AllowedDomains)
 		}
 		if idp.AllowAll {
 			entry["allow_all"] = true
@@ -105,17 +106,17 @@ func renderGoogle(section, hub map[string]any, g *GoogleSettings) {
 		return
 	}
 	if len(g.AllowedDomains) > 0 {
-		section["hosted_domain"] = list(g.AllowedDomains)
+		section["hosted_domain"] = hubvalues.SortedList(g.AllowedDomains)
 	}
 	if len(g.AllowedGroups) == 0 && len(g.AdminGroups) == 0 {
 		return
 	}
 	domain := g.GroupsAdminEmail[strings.LastIndex(g.GroupsAdminEmail, "@")+1:]
 	if len(g.AllowedGroups) > 0 {
-		section["allowed_google_groups"] = map[string]any{domain: list(g.AllowedGroups)}
+		section["allowed_google_groups"] = map[string]any{domain: hubvalues.SortedList(g.AllowedGroups)}
 	}
 	if len(g.AdminGroups) > 0 {
-		section["admin_google_groups"] = map[string]any{domain: list(g.AdminGroups)}
+		section["admin_google_groups"] = map[string]any{domain: hubvalues.SortedList(g.AdminGroups)}
 	}
 	section["gsuite_administrator"] = map[string]any{domain: g.GroupsAdminEmail[:strings.LastIndex(g.GroupsAdminEmail, "@")]}
 	section["google_service_account_keys"] = map[string]any{domain: googleKeyDir + "/" + g.ServiceAccountKeyID}
@@ -153,21 +154,10 @@ func renderOIDC(section map[string]any, o *OIDCSettings) {
 		section["manage_groups"] = true
 		section["auth_state_groups_key"] = "oauth_user." + claim
 		if len(o.AllowedGroups) > 0 {
-			section["allowed_groups"] = list(o.AllowedGroups)
+			section["allowed_groups"] = hubvalues.SortedList(o.AllowedGroups)
 		}
 		if len(o.AdminGroups) > 0 {
-			section["admin_groups"] = list(o.AdminGroups)
+			section["admin_groups"] = hubvalues.SortedList(o.AdminGroups)
 		}
 	}
-}
-
-// list is a sorted copy as values: sets in HCL, stable in values.
-func list(in []string) []any {
-	s := append([]string(nil), in...)
-	sort.Strings(s)
-	out := make([]any, len(s))
-	for i, e := range s {
-		out[i] = e
-	}
-	return out
 }

@@ -645,10 +645,10 @@ func parseCulling(v Values, h *Hub) {
 
 func renderUsers(h *Hub, b *builder) {
 	if h.AdminUsers != nil {
-		b.set(AttrPath{"admin_users"}, sortedList(h.AdminUsers), "hub", "config", "Authenticator", "admin_users")
+		b.set(AttrPath{"admin_users"}, SortedList(h.AdminUsers), "hub", "config", "Authenticator", "admin_users")
 	}
 	if h.AllowedUsers != nil {
-		b.set(AttrPath{"allowed_users"}, sortedList(h.AllowedUsers), "hub", "config", "Authenticator", "allowed_users")
+		b.set(AttrPath{"allowed_users"}, SortedList(h.AllowedUsers), "hub", "config", "Authenticator", "allowed_users")
 	}
 }
 
@@ -720,7 +720,8 @@ func singleString(v any) (string, bool) {
 	return s, ok && s != ""
 }
 
-func sortedList(in []string) []any {
+// SortedList is a sorted copy of in, as values: sets in HCL, stable in values.
+func SortedList(in []string) []any {
 	s := append([]string(nil), in...)
 	sort.Strings(s)
 	out := make([]any, len(s))

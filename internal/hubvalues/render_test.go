@@ -184,7 +184,7 @@ func sortedStrings(s []string) []string {
 		return nil
 	}
 	out := make([]string, 0, len(s))
-	for _, e := range sortedList(s) {
+	for _, e := range SortedList(s) {
 		out = append(out, e.(string))
 	}
 	return out
