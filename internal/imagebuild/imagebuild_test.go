@@ -131,6 +131,26 @@ func TestJobSpec(t *testing.T) {
 	if !mountsPush {
 		t.Error("the push secret is not mounted")
 	}
+	// By default Docker runs as a native sidecar, so containerd-only nodes can
+	// build and the Job still completes when repo2docker exits.
+	sidecars := j.Spec.Template.Spec.InitContainers
+	if len(sidecars) != 1 || sidecars[0].RestartPolicy == nil || *sidecars[0].RestartPolicy != corev1.ContainerRestartPolicyAlways ||
+		!*sidecars[0].SecurityContext.Privileged || sidecars[0].Image != imagebuild.DefaultDindImage {
+		t.Errorf("Docker-in-Docker sidecar %+v", sidecars)
+	}
+	var dockerHost string
+	for _, e := range c.Env {
+		if e.Name == "DOCKER_HOST" {
+			dockerHost = e.Value
+		}
+	}
+	if dockerHost != "unix:///var/run/dind/docker.sock" {
+		t.Errorf("repo2docker's DOCKER_HOST is %q", dockerHost)
+	}
+	host := imagebuild.Job(imagebuild.Builder{Namespace: "builds", Docker: imagebuild.DockerHost}, r, "tag1").Spec.Template.Spec
+	if len(host.InitContainers) != 0 || host.Volumes[0].HostPath == nil || host.Volumes[0].HostPath.Path != "/var/run/docker.sock" {
+		t.Errorf("host Docker: %+v", host)
+	}
 }
 
 // buildEnv is the test bed with a registry, a repository and the stand-in build pod.

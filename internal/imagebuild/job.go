@@ -19,8 +19,21 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-// DefaultRepo2DockerImage is the builder used unless another is set.
-const DefaultRepo2DockerImage = "quay.io/jupyterhub/repo2docker:2024.07.0"
+// Defaults of the build pod.
+const (
+	DefaultRepo2DockerImage = "quay.io/jupyterhub/repo2docker:2024.07.0"
+	DefaultDindImage        = "docker.io/library/docker:27-dind"
+)
+
+// Docker daemons a build can use.
+const (
+	// DockerSidecar runs a Docker-in-Docker daemon beside repo2docker in the
+	// build pod (privileged): works on nodes that only run containerd, which
+	// is the default of GKE, EKS and AKS.
+	DockerSidecar = "sidecar"
+	// DockerHost uses the node's own Docker socket, as BinderHub's host builder.
+	DockerHost = "host"
+)
 
 const (
 	// Labels and annotations on build Jobs.
@@ -43,7 +56,11 @@ type Builder struct {
 	// PushSecret is a kubernetes.io/dockerconfigjson Secret with credentials
 	// to push to the image's registry.
 	PushSecret string
-	// DockerSocket is the node's Docker socket repo2docker builds with.
+	// Docker is DockerSidecar (default) or DockerHost.
+	Docker string
+	// DindImage is the Docker-in-Docker image of the sidecar.
+	DindImage string
+	// DockerSocket is the node's Docker socket, with DockerHost.
 	DockerSocket string
 }
 
@@ -63,24 +80,20 @@ func Args(r Request, tag string) []string {
 	return append(args, r.Repository)
 }
 
-// Job is the build Job for r at tag: repo2docker against the node's Docker,
-// pushing with the push secret, failing once without retries, and leaving the
-// tail of its log in the pod's termination message when it fails.
+// Job is the build Job for r at tag: repo2docker against a Docker daemon (a
+// sidecar, or the node's), pushing with the push secret, failing once without
+// retries, and leaving the tail of its log in the pod's termination message
+// when it fails.
 func Job(b Builder, r Request, tag string) *batchv1.Job {
 	image := b.Image
 	if image == "" {
 		image = DefaultRepo2DockerImage
-	}
-	socket := b.DockerSocket
-	if socket == "" {
-		socket = "/var/run/docker.sock"
 	}
 	container := corev1.Container{
 		Name:                     containerName,
 		Image:                    image,
 		Args:                     Args(r, tag),
 		TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
-		VolumeMounts:             []corev1.VolumeMount{{Name: "docker-socket", MountPath: "/var/run/docker.sock"}},
 	}
 	requests, limits := corev1.ResourceList{}, corev1.ResourceList{}
 	if b.CPU != "" {
@@ -91,9 +104,46 @@ func Job(b Builder, r Request, tag string) *batchv1.Job {
 		limits[corev1.ResourceMemory] = resource.MustParse(b.Memory)
 	}
 	container.Resources = corev1.ResourceRequirements{Requests: requests, Limits: limits}
-	volumes := []corev1.Volume{{Name: "docker-socket", VolumeSource: corev1.VolumeSource{
-		HostPath: &corev1.HostPathVolumeSource{Path: socket, Type: ptr.To(corev1.HostPathSocket)},
-	}}}
+	var volumes []corev1.Volume
+	var sidecars []corev1.Container
+	if b.Docker == DockerHost {
+		socket := b.DockerSocket
+		if socket == "" {
+			socket = "/var/run/docker.sock"
+		}
+		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: "docker-socket", MountPath: "/var/run/docker.sock"})
+		volumes = append(volumes, corev1.Volume{Name: "docker-socket", VolumeSource: corev1.VolumeSource{
+			HostPath: &corev1.HostPathVolumeSource{Path: socket, Type: ptr.To(corev1.HostPathSocket)},
+		}})
+	} else {
+		// A native sidecar (an init container that keeps running) stops
+		// with the pod, so the Job completes when repo2docker exits.
+		dind := b.DindImage
+		if dind == "" {
+			dind = DefaultDindImage
+		}
+		container.Env = append(container.Env, corev1.EnvVar{Name: "DOCKER_HOST", Value: "unix:///var/run/dind/docker.sock"})
+		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: "dind-socket", MountPath: "/var/run/dind"})
+		sidecars = append(sidecars, corev1.Container{
+			Name:            "dind",
+			Image:           dind,
+			Args:            []string{"dockerd", "--host=unix:///var/run/dind/docker.sock"},
+			RestartPolicy:   ptr.To(corev1.ContainerRestartPolicyAlways),
+			SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true)},
+			VolumeMounts: []corev1.VolumeMount{
+				{Name: "dind-socket", MountPath: "/var/run/dind"},
+				{Name: "dind-storage", MountPath: "/var/lib/docker"},
+			},
+			StartupProbe: &corev1.Probe{
+				ProbeHandler:     corev1.ProbeHandler{Exec: &corev1.ExecAction{Command: []string{"docker", "-H", "unix:///var/run/dind/docker.sock", "info"}}},
+				PeriodSeconds:    2,
+				FailureThreshold: 60,
+			},
+		})
+		volumes = append(volumes,
+			corev1.Volume{Name: "dind-socket", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+			corev1.Volume{Name: "dind-storage", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+	}
 	if b.PushSecret != "" {
 		container.Env = append(container.Env, corev1.EnvVar{Name: "DOCKER_CONFIG", Value: pushConfigDir})
 		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: "push-secret", MountPath: pushConfigDir, ReadOnly: true})
@@ -119,11 +169,12 @@ func Job(b Builder, r Request, tag string) *batchv1.Job {
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: labels},
 				Spec: corev1.PodSpec{
-					RestartPolicy: corev1.RestartPolicyNever,
-					NodeSelector:  b.NodeSelector,
-					Tolerations:   b.Tolerations,
-					Containers:    []corev1.Container{container},
-					Volumes:       volumes,
+					RestartPolicy:  corev1.RestartPolicyNever,
+					NodeSelector:   b.NodeSelector,
+					Tolerations:    b.Tolerations,
+					InitContainers: sidecars,
+					Containers:     []corev1.Container{container},
+					Volumes:        volumes,
 				},
 			},
 		},

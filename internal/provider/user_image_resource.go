@@ -71,13 +71,15 @@ type builderModel struct {
 	CPU              types.String `tfsdk:"cpu"`
 	Memory           types.String `tfsdk:"memory"`
 	PushSecret       types.String `tfsdk:"push_secret"`
+	Docker           types.String `tfsdk:"docker"`
+	DindImage        types.String `tfsdk:"dind_image"`
 	DockerSocket     types.String `tfsdk:"docker_socket"`
 }
 
 var builderAttrTypes = map[string]attr.Type{
 	"repo2docker_image": types.StringType, "namespace": types.StringType, "node_selector": stringMapType,
 	"tolerations": types.ListType{ElemType: tolerationType}, "cpu": types.StringType, "memory": types.StringType,
-	"push_secret": types.StringType, "docker_socket": types.StringType,
+	"push_secret": types.StringType, "docker": types.StringType, "dind_image": types.StringType, "docker_socket": types.StringType,
 }
 
 func (r *UserImageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -96,7 +98,7 @@ func (r *UserImageResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"The branch or tag is resolved to a commit during plan (by listing the remote's references, nothing is cloned), so a new " +
 			"commit on a tracked branch shows as a change. The image tag is derived from the repository, subpath, commit and build " +
 			"settings, as BinderHub names images. When the registry already has that tag nothing is built; otherwise apply runs a " +
-			"build Job in the cluster (repo2docker against the node's Docker, pushing with `builder.push_secret`), follows it, and " +
+			"build Job in the cluster (repo2docker with a Docker-in-Docker sidecar, or the node's Docker, pushing with `builder.push_secret`), follows it, and " +
 			"on failure reports the end of the build log. One Job builds a tag: a second apply waits for it instead of starting another.\n\n" +
 			"Destroying the resource leaves the image in the registry unless `delete_image_on_destroy = true`.",
 		Attributes: map[string]schema.Attribute{
@@ -148,8 +150,14 @@ func (r *UserImageResource) Schema(ctx context.Context, _ resource.SchemaRequest
 					"push_secret": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "A `kubernetes.io/dockerconfigjson` Secret in the builder namespace with push credentials for the registry. " +
 							"The provider reads it too, to check the registry for the image.", Validators: []validator.String{checkString(validate.ObjectName)}},
+					"docker": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Which Docker daemon builds: `\"sidecar\"` (default), a Docker-in-Docker daemon in the build pod (privileged; works on " +
+							"containerd-only nodes, the default of GKE, EKS and AKS), or `\"host\"`, the node's own Docker socket.",
+						Validators: []validator.String{stringvalidator.OneOf(imagebuild.DockerSidecar, imagebuild.DockerHost)}},
+					"dind_image": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Docker-in-Docker image of the sidecar; default `\"" + imagebuild.DefaultDindImage + "\"`.", Validators: []validator.String{checkString(validate.ImageRef)}},
 					"docker_socket": schema.StringAttribute{Optional: true,
-						MarkdownDescription: "Path of the Docker socket on build nodes; default `\"/var/run/docker.sock\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
+						MarkdownDescription: "With `docker = \"host\"`, the Docker socket on build nodes; default `\"/var/run/docker.sock\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
 				},
 			},
 			"build_args": schema.ListAttribute{
@@ -191,6 +199,7 @@ func (m *userImageModel) request(ctx context.Context, commit string, diags *diag
 		}
 		b.Image, b.CPU, b.Memory = bm.Repo2DockerImage.ValueString(), bm.CPU.ValueString(), bm.Memory.ValueString()
 		b.PushSecret, b.DockerSocket = bm.PushSecret.ValueString(), bm.DockerSocket.ValueString()
+		b.Docker, b.DindImage = bm.Docker.ValueString(), bm.DindImage.ValueString()
 		b.NodeSelector = stringMap(bm.NodeSelector)
 		if !bm.Tolerations.IsNull() {
 			var tols []tolerationModel
