@@ -101,9 +101,6 @@ var classes = map[string]struct{ short, class string }{
 	Dummy:       {"dummy", "DummyAuthenticator"},
 }
 
-// ClassName is the authenticator class configured for a type.
-func ClassName(typ string) string { return classes[typ].class }
-
 // CallbackURL is what the identity provider must be told: where it sends
 // people back after they log in (empty without a domain).
 func CallbackURL(domain string) string {
