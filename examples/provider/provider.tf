@@ -2,10 +2,10 @@
 # The values may be unknown during the first plan: the provider connects only
 # when a resource or data source needs the cluster.
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     host                   = "https://${module.gke.endpoint}"
     cluster_ca_certificate = base64decode(module.gke.ca_certificate)
-    exec {
+    exec = {
       api_version = "client.authentication.k8s.io/v1beta1"
       command     = "gke-gcloud-auth-plugin"
     }
@@ -15,7 +15,7 @@ provider "twoi2chub" {
 # Or use a kubeconfig file and one of its contexts.
 provider "twoi2chub" {
   alias = "kubeconfig"
-  kubernetes {
+  kubernetes = {
     config_path    = "~/.kube/config"
     config_context = "my-cluster"
   }

@@ -228,3 +228,40 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestInClusterConfig: with nothing configured inside a pod, the pod's service
+// account is used; outside a pod (or without the token) the error says what to set.
+func TestInClusterConfig(t *testing.T) {
+	dir := t.TempDir()
+	old := ServiceAccountDir
+	ServiceAccountDir = dir
+	t.Cleanup(func() { ServiceAccountDir = old })
+	inPod := env(map[string]string{EnvServiceHost: "10.96.0.1", EnvServicePort: "443"})
+	t.Setenv(EnvServiceHost, "10.96.0.1")
+	t.Setenv(EnvServicePort, "443")
+
+	s := Settings{}.WithEnvDefaults(inPod)
+	if !s.InCluster {
+		t.Fatal("inside a pod with nothing configured, InCluster is not set")
+	}
+	if _, err := RESTConfig(s); err == nil || !strings.Contains(err.Error(), "service account token") {
+		t.Fatalf("without a mounted token: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "token"), []byte("pod-token"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := RESTConfig(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Host != "https://10.96.0.1:443" || cfg.BearerTokenFile != filepath.Join(dir, "token") || cfg.CAFile != filepath.Join(dir, "ca.crt") {
+		t.Errorf("in-cluster config = host %q token file %q CA %q", cfg.Host, cfg.BearerTokenFile, cfg.CAFile)
+	}
+
+	if s := (Settings{Host: "https://explicit"}).WithEnvDefaults(inPod); s.InCluster {
+		t.Error("an explicit host is overridden by the in-cluster config")
+	}
+	if s := (Settings{}).WithEnvDefaults(env(nil)); s.InCluster || !s.Empty() {
+		t.Error("outside a pod, nothing configured must stay empty")
+	}
+}

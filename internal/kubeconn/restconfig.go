@@ -2,9 +2,11 @@ package kubeconn
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -29,13 +31,19 @@ func RESTConfig(s Settings) (*rest.Config, error) {
 		return nil, &Error{
 			Summary: "No Kubernetes cluster configured",
 			Detail: "The provider needs to know which cluster to use. Set `host` (with `cluster_ca_certificate` and " +
-				"`token`, `exec` or a client certificate) or `config_path` in the provider's `kubernetes` block, or the " +
-				"KUBE_HOST or KUBE_CONFIG_PATH environment variable.",
+				"`token`, `exec` or a client certificate) or `config_path` in the provider's `kubernetes` attribute, or the " +
+				"KUBE_HOST or KUBE_CONFIG_PATH environment variable (inside a pod, its service account is used).",
 		}
 	}
 
 	var cfg *rest.Config
-	if len(s.ConfigPaths) > 0 {
+	if s.InCluster && s.Host == "" && len(s.ConfigPaths) == 0 {
+		inCluster, err := inClusterConfig(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg = inCluster
+	} else if len(s.ConfigPaths) > 0 {
 		loaded, err := fromKubeconfig(s)
 		if err != nil {
 			return nil, err
@@ -189,4 +197,28 @@ func normalizeHost(h string) (string, error) {
 		}
 	}
 	return u.String(), nil
+}
+
+// ServiceAccountDir is where Kubernetes mounts a pod's service account
+// credentials; a variable so tests can point it elsewhere.
+var ServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+// inClusterConfig is client-go's in-cluster configuration with an error a
+// person can act on when the service account is not mounted.
+func inClusterConfig(getenv func(string) string) (*rest.Config, error) {
+	tokenFile := filepath.Join(ServiceAccountDir, "token")
+	if _, err := os.Stat(tokenFile); err != nil {
+		return nil, &Error{
+			Summary: "No Kubernetes cluster configured",
+			Detail: fmt.Sprintf("%s is set, so this looks like a pod, but its service account token %s cannot be read (%v). "+
+				"Mount the service account (automountServiceAccountToken) or set `host` or `config_path` in the provider's `kubernetes` attribute.",
+				EnvServiceHost, tokenFile, err),
+		}
+	}
+	host := net.JoinHostPort(getenv(EnvServiceHost), getenv(EnvServicePort))
+	return &rest.Config{
+		Host:            "https://" + host,
+		BearerTokenFile: tokenFile,
+		TLSClientConfig: rest.TLSClientConfig{CAFile: filepath.Join(ServiceAccountDir, "ca.crt")},
+	}, nil
 }

@@ -31,6 +31,10 @@ type Settings struct {
 	ConfigContextCluster  string
 	ProxyURL              string
 	Exec                  *ExecSettings
+	// InCluster is set by WithEnvDefaults when nothing else names a cluster
+	// and the process runs in a pod (KUBERNETES_SERVICE_HOST and _PORT set):
+	// the pod's service account is used, as client-go's in-cluster config does.
+	InCluster bool
 }
 
 // ExecSettings configures a client-go credential plugin (for example
@@ -60,6 +64,9 @@ const (
 	EnvConfigContextAuthInfo = "KUBE_CTX_AUTH_INFO"
 	EnvConfigContextCluster  = "KUBE_CTX_CLUSTER"
 	EnvProxyURL              = "KUBE_PROXY_URL"
+	// Set by Kubernetes in every pod; they select the in-cluster config.
+	EnvServiceHost = "KUBERNETES_SERVICE_HOST"
+	EnvServicePort = "KUBERNETES_SERVICE_PORT"
 )
 
 // WithEnvDefaults returns s with every unset field taken from the environment,
@@ -96,13 +103,18 @@ func (s Settings) WithEnvDefaults(lookup func(string) (string, bool)) Settings {
 			s.ConfigPaths = []string{v}
 		}
 	}
+	if s.Empty() {
+		_, host := lookup(EnvServiceHost)
+		_, port := lookup(EnvServicePort)
+		s.InCluster = host && port
+	}
 	return s
 }
 
 // Empty reports whether nothing at all says which cluster to use. client-go
 // would then silently try http://localhost:80; we refuse instead.
 func (s Settings) Empty() bool {
-	return s.Host == "" && len(s.ConfigPaths) == 0
+	return s.Host == "" && len(s.ConfigPaths) == 0 && !s.InCluster
 }
 
 // expandHome resolves a leading "~/" the way kubectl users expect.

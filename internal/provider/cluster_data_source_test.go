@@ -171,7 +171,7 @@ func TestAccProviderConnectionSettings(t *testing.T) {
 	}{
 		"host and token": {config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     host                   = %q
     token                  = %q
     cluster_ca_certificate = %s
@@ -179,7 +179,7 @@ provider "twoi2chub" {
 }`, cp.Host, cp.Token, hclString(cp.CACertPEM))},
 		"client certificate": {config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     host                   = %q
     client_certificate     = %s
     client_key             = %s
@@ -188,10 +188,10 @@ provider "twoi2chub" {
 }`, cp.Host, hclString(cp.ClientCertPEM), hclString(cp.ClientKeyPEM), hclString(cp.CACertPEM))},
 		"exec credential plugin": {config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     host                   = %q
     cluster_ca_certificate = %s
-    exec {
+    exec = {
       api_version = "client.authentication.k8s.io/v1"
       command     = "/bin/sh"
       args        = ["-c", "printf '%%s' \"$CREDENTIAL\""]
@@ -201,7 +201,7 @@ provider "twoi2chub" {
 }`, cp.Host, hclString(cp.CACertPEM), hclString(execCredential))},
 		"kubeconfig with explicit context": {config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     config_paths   = [%q]
     config_context = "testbed"
   }
@@ -281,7 +281,7 @@ config_context = "production"`, cp.KubeconfigPath),
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     %s
   }
 }
@@ -309,10 +309,10 @@ cluster_ca_certificate = %q`, base64.StdEncoding.EncodeToString([]byte(pemCA))),
 		"certificate without its key": {fmt.Sprintf(`client_certificate = %s`, hclString(pemCA)), `client_key`},
 		"both config_path and config_paths": {`config_path = "/a"
 config_paths = ["/b"]`, `Invalid Attribute Combination`},
-		"exec without command": {`exec {
+		"exec without command": {`exec = {
   api_version = "client.authentication.k8s.io/v1"
-}`, `Missing exec command`},
-		"exec with a removed API version": {`exec {
+}`, `attribute "command" is required`},
+		"exec with a removed API version": {`exec = {
   api_version = "client.authentication.k8s.io/v1alpha1"
   command     = "x"
 }`, `api_version`},
@@ -324,7 +324,7 @@ config_paths = ["/b"]`, `Invalid Attribute Combination`},
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     %s
   }
 }
@@ -351,7 +351,7 @@ resource "terraform_data" "cluster" {
 }
 
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     host                   = terraform_data.cluster.output.endpoint
     token                  = terraform_data.cluster.output.token
     cluster_ca_certificate = terraform_data.cluster.output.ca
@@ -374,22 +374,48 @@ data "twoi2chub_cluster" "this" {
 
 // TestAccProviderLazyConnection: with the connection unknown at plan, the plan
 // succeeds and the data source is read during apply, once the values are known.
+// The whole `kubernetes` object may be unknown too, as when it is a cluster
+// module's connection output.
 func TestAccProviderLazyConnection(t *testing.T) {
 	cp := testAccPreCheck(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: unknownConnectionConfig(cp, true),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("terraform_data.cluster", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(clusterAddr, plancheck.ResourceActionRead),
-					plancheck.ExpectUnknownValue(clusterAddr, tfjsonpath.New("server_version")),
-				},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{serverVersionCheck},
-		}},
-	})
+	wholeObject := fmt.Sprintf(`
+resource "terraform_data" "cluster" {
+  input = {
+    host                   = %q
+    token                  = %q
+    cluster_ca_certificate = %s
+  }
+}
+
+provider "twoi2chub" {
+  kubernetes = terraform_data.cluster.output
+}
+
+data "twoi2chub_cluster" "this" {
+  depends_on = [terraform_data.cluster]
+}
+`, cp.Host, cp.Token, hclString(cp.CACertPEM))
+	for name, config := range map[string]string{
+		"attributes unknown":   unknownConnectionConfig(cp, true),
+		"whole object unknown": wholeObject,
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction("terraform_data.cluster", plancheck.ResourceActionCreate),
+							plancheck.ExpectResourceAction(clusterAddr, plancheck.ResourceActionRead),
+							plancheck.ExpectUnknownValue(clusterAddr, tfjsonpath.New("server_version")),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{serverVersionCheck},
+				}},
+			})
+		})
+	}
 }
 
 // TestAccProviderUnknownConnectionWithoutDependsOn: reading the cluster at plan

@@ -10,12 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"k8s.io/client-go/rest"
 
@@ -39,7 +41,9 @@ type Twoi2chubProvider struct {
 }
 
 type providerModel struct {
-	Kubernetes *kubernetesModel `tfsdk:"kubernetes"`
+	// Kubernetes is an object, not a struct pointer: a cluster module's whole
+	// connection output may be unknown during plan.
+	Kubernetes types.Object `tfsdk:"kubernetes"`
 }
 
 type kubernetesModel struct {
@@ -58,7 +62,7 @@ type kubernetesModel struct {
 	ConfigContextAuthInfo types.String `tfsdk:"config_context_auth_info"`
 	ConfigContextCluster  types.String `tfsdk:"config_context_cluster"`
 	ProxyURL              types.String `tfsdk:"proxy_url"`
-	Exec                  *execModel   `tfsdk:"exec"`
+	Exec                  types.Object `tfsdk:"exec"`
 }
 
 type execModel struct {
@@ -82,14 +86,20 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	pem := []validator.String{pemValidator{}}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Declares a community's JupyterHub stack on Kubernetes: the hub, its user image and its authentication.\n\n" +
-			"The `kubernetes` block takes the same attributes and environment variables as the `kubernetes` block of the " +
-			"hashicorp/helm provider, so the outputs of a GKE, EKS or AKS module plug straight in. The provider connects " +
-			"lazily: when the cluster is created in the same apply and these values are unknown during plan, the plan still succeeds.",
-		Blocks: map[string]schema.Block{
-			"kubernetes": schema.SingleNestedBlock{
-				MarkdownDescription: "How to reach the Kubernetes cluster. Each attribute falls back to the environment variable named " +
-					"in its description. Without this block and without `KUBE_HOST` or `KUBE_CONFIG_PATH`, resources that need the " +
-					"cluster fail with a message saying so (the provider never guesses `localhost`).",
+			"The `kubernetes` attribute takes the same attributes and environment variables as the `kubernetes` attribute of " +
+			"the hashicorp/helm provider 3.x (`kubernetes = { ... }`, an object, not a block), so a cluster module's connection " +
+			"output can be passed whole. The provider connects lazily: when the cluster is created in the same apply and these " +
+			"values are unknown during plan, the plan still succeeds.\n\n" +
+			"Which cluster is used, first match wins: `host` (with credentials) from the attribute or `KUBE_HOST`; a kubeconfig " +
+			"from `config_path` / `config_paths` or `KUBE_CONFIG_PATH` / `KUBE_CONFIG_PATHS` (its current context, or " +
+			"`config_context`; explicit attributes override what the kubeconfig says); the in-cluster config, when Terraform " +
+			"runs inside a pod (`KUBERNETES_SERVICE_HOST` set and the service account mounted). Nothing else: `~/.kube/config` " +
+			"is not read unless named, and `localhost` is never guessed.",
+		Attributes: map[string]schema.Attribute{
+			"kubernetes": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "How to reach the Kubernetes cluster, e.g. `kubernetes = { host = ..., cluster_ca_certificate = ..., " +
+					"exec = { ... } }`. Each attribute falls back to the environment variable named in its description.",
 				Attributes: map[string]schema.Attribute{
 					"host": schema.StringAttribute{
 						Optional: true,
@@ -163,21 +173,20 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 						Optional:            true,
 						MarkdownDescription: "URL of an HTTP proxy to the API server. Falls back to `KUBE_PROXY_URL`.",
 					},
-				},
-				Blocks: map[string]schema.Block{
-					"exec": schema.SingleNestedBlock{
+					"exec": schema.SingleNestedAttribute{
+						Optional: true,
 						MarkdownDescription: "A client-go credential plugin that prints a token, as cloud CLIs provide: " +
 							"`gke-gcloud-auth-plugin`, `aws eks get-token --cluster-name NAME`, `kubelogin get-token ...`.",
 						Attributes: map[string]schema.Attribute{
 							"api_version": schema.StringAttribute{
-								Optional:            true,
+								Required:            true,
 								MarkdownDescription: "API version of the plugin's ExecCredential, `client.authentication.k8s.io/v1` or `client.authentication.k8s.io/v1beta1`.",
 								Validators: []validator.String{stringvalidator.OneOf(
 									"client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1")},
 							},
 							"command": schema.StringAttribute{
-								Optional:            true,
-								MarkdownDescription: "The plugin command, found on `PATH` or given as a path. Required in an `exec` block.",
+								Required:            true,
+								MarkdownDescription: "The plugin command, found on `PATH` or given as a path, e.g. `\"gke-gcloud-auth-plugin\"`.",
 							},
 							"args": schema.ListAttribute{
 								Optional:            true,
@@ -197,31 +206,17 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	}
 }
 
-func (p *Twoi2chubProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.Kubernetes == nil || cfg.Kubernetes.Exec == nil {
-		return
-	}
-	// exec is a block, so its attributes cannot be Required without making the
-	// whole kubernetes block demand it; check the pair here.
-	e := cfg.Kubernetes.Exec
-	for name, v := range map[string]types.String{"api_version": e.APIVersion, "command": e.Command} {
-		if v.IsNull() {
-			addAttrError(&resp.Diagnostics, path.Root("kubernetes").AtName("exec").AtName(name),
-				"Missing exec "+name,
-				"An `exec` block needs both `api_version` (e.g. \"client.authentication.k8s.io/v1beta1\") and `command`.")
-		}
-	}
-}
-
 func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, unknown := cfg.Kubernetes.settings()
+	settings, unknown, d := kubernetesSettings(ctx, cfg.Kubernetes)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	settings = settings.WithEnvDefaults(os.LookupEnv)
 	conn := kubeconn.NewConnection(settings, unknown)
 	if p.configHook != nil {
@@ -239,12 +234,21 @@ func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 }
 
-// settings converts the block into kubeconn.Settings and lists the
-// attributes whose values are unknown (cluster created in the same apply).
-func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
+// kubernetesSettings converts the `kubernetes` attribute into kubeconn.Settings
+// and lists the attributes whose values are unknown (cluster created in the
+// same apply). A wholly unknown object counts as every attribute unknown.
+func kubernetesSettings(ctx context.Context, obj types.Object) (kubeconn.Settings, []string, diag.Diagnostics) {
 	var s kubeconn.Settings
-	if k == nil {
-		return s, nil
+	var diags diag.Diagnostics
+	if obj.IsNull() {
+		return s, nil, nil
+	}
+	if obj.IsUnknown() {
+		return s, []string{"kubernetes"}, nil
+	}
+	var k kubernetesModel
+	if diags = obj.As(ctx, &k, basetypes.ObjectAsOptions{}); diags.HasError() {
+		return s, nil, diags
 	}
 	var unknown []string
 	str := func(name string, v types.String, dst *string) {
@@ -296,7 +300,14 @@ func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
 	if paths := strList("config_paths", k.ConfigPaths); len(paths) > 0 {
 		s.ConfigPaths = paths
 	}
-	if e := k.Exec; e != nil && !(e.Command.IsNull() && e.APIVersion.IsNull()) {
+	switch {
+	case k.Exec.IsUnknown():
+		unknown = append(unknown, "kubernetes.exec")
+	case !k.Exec.IsNull():
+		var e execModel
+		if diags = k.Exec.As(ctx, &e, basetypes.ObjectAsOptions{}); diags.HasError() {
+			return s, nil, diags
+		}
 		s.Exec = &kubeconn.ExecSettings{Env: map[string]string{}}
 		str("exec.api_version", e.APIVersion, &s.Exec.APIVersion)
 		str("exec.command", e.Command, &s.Exec.Command)
@@ -315,7 +326,7 @@ func (k *kubernetesModel) settings() (kubeconn.Settings, []string) {
 			}
 		}
 	}
-	return s, unknown
+	return s, unknown, nil
 }
 
 func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -109,7 +109,7 @@ func testAccPreCheck(t *testing.T) *testbed.ControlPlane {
 func providerKubeconfig(cp *testbed.ControlPlane) string {
 	return fmt.Sprintf(`
 provider "twoi2chub" {
-  kubernetes {
+  kubernetes = {
     config_path = %q
   }
 }
