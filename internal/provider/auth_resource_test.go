@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -19,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authstore"
 )
 
 const authAddr = "twoi2chub_auth.test"
@@ -85,6 +90,7 @@ func TestAccAuthGitHubWithHub(t *testing.T) {
 	e := newHubEnv(t)
 	setSecret(t, e, "hub-oauth", "gh-secret-value-1")
 	secretValues := func() []string { return []string{"gh-secret-value-1", "gh-secret-value-2"} }
+	hashes := func() []string { return plainHashes(e.ns, "github", secretValues()...) }
 	config := func(orgs string) string {
 		return providerKubeconfig(e.cp) + fmt.Sprintf(`
 resource "twoi2chub_auth" "test" {
@@ -127,6 +133,8 @@ resource "twoi2chub_hub" "test" {
 					hubConfigHas{authAddr, "hub.config.GitHubOAuthenticator.scope", []any{"read:org"}},
 					hubConfigHas{authAddr, "hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef.name", "hub-oauth"},
 					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "github", "gh-secret-value-1"},
 				},
 				Check: func(*terraform.State) error {
 					cfg := e.latest(t).Config
@@ -137,6 +145,9 @@ resource "twoi2chub_hub" "test" {
 					checksum1 = hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum")
 					if checksum1 == "" {
 						return fmt.Errorf("the hub pod has no secret checksum annotation")
+					}
+					if want := fingerprint(t, e, "github", "gh-secret-value-1"); checksum1 != want {
+						return fmt.Errorf("the hub pod's annotation is %s, not the keyed fingerprint %s", checksum1, want)
 					}
 					return nil
 				},
@@ -166,7 +177,11 @@ resource "twoi2chub_hub" "test" {
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					noneInPlan{"the OAuth client secret", secretValues},
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{noneInState{"the OAuth client secret", secretValues}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "github", "gh-secret-value-2"},
+				},
 				Check: func(*terraform.State) error {
 					if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum"); now == checksum1 || now == "" {
 						return fmt.Errorf("the hub pod's secret checksum did not change (%q)", now)
@@ -425,4 +440,129 @@ func messageAtOrSource(want, at string) *regexp.Regexp {
 		return regexp.MustCompile(`(?s)Invalid Attribute Combination`)
 	}
 	return messageAt(want, at)
+}
+
+// plainHashes are the unkeyed hashes of secrets that must never be stored:
+// plain SHA-256, and the salted one earlier versions kept in state.
+func plainHashes(ns, name string, secrets ...string) []string {
+	var out []string
+	for _, s := range secrets {
+		plain := sha256.Sum256([]byte(s))
+		salted := sha256.Sum256([]byte(ns + "/" + name + "\x00" + s))
+		out = append(out, hex.EncodeToString(plain[:]), hex.EncodeToString(salted[:]))
+	}
+	return out
+}
+
+// fingerprint is the keyed fingerprint of secret, with the key kept in the
+// auth's managed Secret.
+func fingerprint(t *testing.T, e *hubEnv, authName, secret string) string {
+	t.Helper()
+	key, found, err := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, authName)
+	if err != nil || !found {
+		t.Fatalf("auth %s has no fingerprint key (found %v, %v)", authName, found, err)
+	}
+	return authstore.Checksum(key, secret)
+}
+
+// keyedFingerprint checks an auth's client_secret_checksum in state is the
+// HMAC of secret with the key in the auth's managed Secret.
+type keyedFingerprint struct {
+	e        *hubEnv
+	authName string
+	secret   string
+}
+
+func (c keyedFingerprint) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	key, found, err := authstore.FingerprintKeyOf(c.e.ctx, c.e.client, c.e.ns, c.authName)
+	if err != nil || !found {
+		resp.Error = fmt.Errorf("auth %s has no fingerprint key (found %v, %v)", c.authName, found, err)
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Type == "twoi2chub_auth" && r.AttributeValues["name"] == c.authName {
+			if got, want := r.AttributeValues["client_secret_checksum"], authstore.Checksum(key, c.secret); got != want {
+				resp.Error = fmt.Errorf("auth %s: client_secret_checksum %v, want the keyed fingerprint %s", c.authName, got, want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("no auth %s in state", c.authName)
+}
+
+// TestAccAuthFingerprintIsKeyed: two auths reading the same client secret get
+// different fingerprints, each the HMAC with its own random key; a changed
+// secret changes the fingerprint but not the key; state holds no plain hash.
+// (The hub's pod annotation: TestAccAuthGitHubWithHub.)
+func TestAccAuthFingerprintIsKeyed(t *testing.T) {
+	e := newHubEnv(t)
+	setSecret(t, e, "oauth", "shared-secret-value-1")
+	secrets := []string{"shared-secret-value-1", "shared-secret-value-2"}
+	hashes := func() []string {
+		return append(plainHashes(e.ns, "one", secrets...), plainHashes(e.ns, "two", secrets...)...)
+	}
+	hcl := providerKubeconfig(e.cp) + fmt.Sprintf(`
+resource "twoi2chub_auth" "one" {
+  name              = "one"
+  namespace         = %[1]q
+  github            = { client_id = "Iv1.one", allowed_organizations = ["2i2c-org"] }
+  client_secret_ref = { name = "oauth", key = "client-secret" }
+}
+
+resource "twoi2chub_auth" "two" {
+  name              = "two"
+  namespace         = %[1]q
+  github            = { client_id = "Iv1.two", allowed_organizations = ["2i2c-org"] }
+  client_secret_ref = { name = "oauth", key = "client-secret" }
+}
+`, e.ns)
+	var keyOne []byte
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: hcl,
+				ConfigStateChecks: []statecheck.StateCheck{
+					keyedFingerprint{e, "one", secrets[0]},
+					keyedFingerprint{e, "two", secrets[0]},
+					noneInState{"a plain hash of the client secret", hashes},
+				},
+				Check: func(s *terraform.State) error {
+					one := s.RootModule().Resources["twoi2chub_auth.one"].Primary.Attributes["client_secret_checksum"]
+					two := s.RootModule().Resources["twoi2chub_auth.two"].Primary.Attributes["client_secret_checksum"]
+					if one == "" || one == two {
+						return fmt.Errorf("two auths with the same secret have fingerprints %q and %q", one, two)
+					}
+					keyOne, _, _ = authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one")
+					return nil
+				},
+			},
+			{
+				// Refresh reads the new secret's fingerprint (a hub using the
+				// auth would then plan its restart).
+				PreConfig: func() { setSecret(t, e, "oauth", secrets[1]) },
+				Config:    hcl,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("twoi2chub_auth.one", tfjsonpath.New("client_secret_checksum"),
+						knownvalue.StringFunc(func(v string) error {
+							if k, _, _ := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one"); v != authstore.Checksum(k, secrets[1]) {
+								return fmt.Errorf("planned fingerprint %s is not the keyed one of the new secret", v)
+							}
+							return nil
+						})),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					keyedFingerprint{e, "one", secrets[1]},
+					noneInState{"a plain hash of the client secret", hashes},
+				},
+				Check: func(*terraform.State) error {
+					if now, _, _ := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one"); !bytes.Equal(now, keyOne) {
+						return fmt.Errorf("the fingerprint key changed on apply")
+					}
+					return nil
+				},
+			},
+			{Config: hcl, PlanOnly: true},
+		},
+	})
 }
