@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -18,9 +16,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &AuthResource{}
-	_ resource.ResourceWithImportState = &AuthResource{}
-	_ resource.ResourceWithModifyPlan  = &AuthResource{}
+	_ resource.ResourceWithConfigure      = &AuthResource{}
+	_ resource.ResourceWithImportState    = &AuthResource{}
+	_ resource.ResourceWithModifyPlan     = &AuthResource{}
+	_ resource.ResourceWithValidateConfig = &AuthResource{}
 )
 
 // AuthResource is twoi2chub_auth: who may log in to a hub.
@@ -46,29 +45,6 @@ type storedAuth struct {
 	Endpoints *authvalues.Endpoints `json:"endpoints,omitempty"`
 }
 
-// oidcEndpoints discovers an issuer's endpoints once per provider process.
-type oidcEndpoints struct {
-	mu    sync.Mutex
-	found map[string]authvalues.Endpoints
-}
-
-func (o *oidcEndpoints) get(ctx context.Context, issuer string) (authvalues.Endpoints, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if e, ok := o.found[issuer]; ok {
-		return e, nil
-	}
-	e, err := authvalues.Discover(ctx, http.DefaultClient, issuer)
-	if err != nil {
-		return e, err
-	}
-	if o.found == nil {
-		o.found = map[string]authvalues.Endpoints{}
-	}
-	o.found[issuer] = e
-	return e, nil
-}
-
 // resolve fills in discovered endpoints for rendering.
 func resolve(a authvalues.Auth, e *authvalues.Endpoints) authvalues.Auth {
 	if a.OIDC != nil && e != nil {
@@ -91,6 +67,26 @@ func (r *AuthResource) prepare(ctx context.Context, m *authModel, woSet bool, di
 	if diags.HasError() {
 		return a, nil, false
 	}
+	checkAuth(m, a, woSet, diags)
+	if diags.HasError() {
+		return a, nil, false
+	}
+	var endpoints *authvalues.Endpoints
+	if a.OIDC != nil && a.OIDC.Issuer != "" {
+		e, err := r.data.oidc.Endpoints(ctx, a.OIDC.Issuer)
+		if err != nil {
+			addAttrError(diags, path.Root("generic_oidc").AtName("issuer"), "OpenID Connect discovery failed",
+				fmt.Sprintf("%v. Check the issuer URL, or give authorize_url, token_url and userdata_url instead.", err))
+			return a, nil, false
+		}
+		endpoints = &e
+	}
+	return a, endpoints, true
+}
+
+// checkAuth finds settings that do not work together; it needs no cluster
+// and no network, so `terraform validate` runs it too.
+func checkAuth(m *authModel, a authvalues.Auth, woSet bool, diags *diag.Diagnostics) {
 	for _, p := range authvalues.Check(a) {
 		addAttrError(diags, attrPath(p.Attr), p.Summary, p.Detail)
 	}
@@ -102,20 +98,22 @@ func (r *AuthResource) prepare(ctx context.Context, m *authModel, woSet bool, di
 		addAttrError(diags, path.Root("client_secret_ref"), "Missing client secret",
 			"Give the OAuth client secret as client_secret_ref (a Secret in the namespace; any Terraform version) or client_secret_wo (write-only; Terraform or OpenTofu 1.11+).")
 	}
-	if diags.HasError() {
-		return a, nil, false
+}
+
+// ValidateConfig runs the cross-field checks as soon as the settings are
+// known, before any provider configuration or cluster exists.
+func (r *AuthResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m authModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !m.settingsKnown() {
+		return
 	}
-	var endpoints *authvalues.Endpoints
-	if a.OIDC != nil && a.OIDC.Issuer != "" {
-		e, err := r.data.oidc.get(ctx, a.OIDC.Issuer)
-		if err != nil {
-			addAttrError(diags, path.Root("generic_oidc").AtName("issuer"), "OpenID Connect discovery failed",
-				fmt.Sprintf("%v. Check the issuer URL, or give authorize_url, token_url and userdata_url instead.", err))
-			return a, nil, false
-		}
-		endpoints = &e
+	a, d := m.toAuth(ctx)
+	if d.HasError() {
+		return // the attributes' own validators report these
 	}
-	return a, endpoints, true
+	// An unknown write-only value (an ephemeral variable) is still given.
+	checkAuth(&m, a, !m.ClientSecretWO.IsNull(), &resp.Diagnostics)
 }
 
 func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
