@@ -23,19 +23,33 @@ import (
 // failed (Helm flattens hook errors into strings).
 type progress struct {
 	mu      sync.Mutex
+	op      string // install, upgrade, rollback, delete: from the status Helm records
 	step    string
+	failed  bool // the step of the first failure stays, not the bookkeeping after it
 	waitErr error
 }
 
 func (p *progress) set(format string, args ...any) {
 	p.mu.Lock()
-	p.step = fmt.Sprintf(format, args...)
+	if !p.failed {
+		p.step = fmt.Sprintf(format, args...)
+	}
 	p.mu.Unlock()
+}
+
+// check keeps the current step as the failing one when err is set.
+func (p *progress) check(err error) error {
+	if err != nil {
+		p.mu.Lock()
+		p.failed = true
+		p.mu.Unlock()
+	}
+	return err
 }
 
 func (p *progress) waitFailed(err error) error {
 	p.mu.Lock()
-	p.waitErr = err
+	p.waitErr, p.failed = err, true
 	p.mu.Unlock()
 	return err
 }
@@ -80,6 +94,9 @@ type waitingKube struct {
 	ctx      context.Context
 	deadline time.Time
 	progress *progress
+	// applied is set once the release's own objects were created or
+	// updated: hooks after that are post- hooks.
+	applied bool
 }
 
 // budget is what is left of the apply's time, never more than Helm asks for.
@@ -92,7 +109,7 @@ func (k *waitingKube) budget(timeout time.Duration) time.Duration {
 
 func (k *waitingKube) IsReachable() error {
 	k.progress.set("checking that the cluster answers")
-	return k.Client.IsReachable()
+	return k.progress.check(k.Client.IsReachable())
 }
 
 func (k *waitingKube) Create(resources kube.ResourceList) (*kube.Result, error) {
@@ -100,13 +117,17 @@ func (k *waitingKube) Create(resources kube.ResourceList) (*kube.Result, error) 
 		k.progress.set("creating the hook %s", hook)
 	} else {
 		k.progress.set("creating the release's %d objects", len(resources))
+		k.applied = true
 	}
-	return k.Client.Create(resources)
+	res, err := k.Client.Create(resources)
+	return res, k.progress.check(err)
 }
 
 func (k *waitingKube) Update(original, target kube.ResourceList, force bool) (*kube.Result, error) {
 	k.progress.set("applying the release's %d objects", len(target))
-	return k.Client.Update(original, target, force)
+	k.applied = true
+	res, err := k.Client.Update(original, target, force)
+	return res, k.progress.check(err)
 }
 
 func (k *waitingKube) Delete(resources kube.ResourceList) (*kube.Result, []error) {
@@ -138,13 +159,30 @@ func (k *waitingKube) WatchUntilReady(resources kube.ResourceList, timeout time.
 		if kind != "Job" && kind != "Pod" {
 			continue
 		}
-		hook := hookOf(info.Object)
-		k.progress.set("waiting for the %s hook %s %s to complete", hook, kind, info.Name)
-		if err := k.waiter.WaitHook(k.ctx, HookRef{Event: hook, Kind: kind, Namespace: info.Namespace, Name: info.Name}, k.budget(timeout)); err != nil {
+		ref := HookRef{Event: k.event(hookOf(info.Object)), Kind: kind, Namespace: info.Namespace, Name: info.Name}
+		k.progress.set("waiting for the %s to complete", ref)
+		if err := k.waiter.WaitHook(k.ctx, ref, k.budget(timeout)); err != nil {
 			return k.progress.waitFailed(err)
 		}
 	}
 	return nil
+}
+
+// event picks, from a hook's events (pre-install,pre-upgrade), the one being
+// run: its operation is the current one (Helm records it as pending-install,
+// pending-upgrade...), pre- or post- whether the objects were applied yet.
+func (k *waitingKube) event(events string) string {
+	when := "pre-"
+	if k.applied {
+		when = "post-"
+	}
+	op := k.progress.operation()
+	for _, e := range strings.Split(events, ",") {
+		if strings.HasPrefix(e, when) && (op == "" || strings.HasSuffix(e, op)) {
+			return e
+		}
+	}
+	return firstEvent(events)
 }
 
 // hookName names the hook a resource list belongs to, or "" for the
@@ -173,14 +211,30 @@ type recordingDriver struct {
 	progress *progress
 }
 
+func (p *progress) operation() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.op
+}
+
+func (p *progress) recorded(status helmrelease.Status) {
+	if op, ok := strings.CutPrefix(string(status), "pending-"); ok {
+		p.mu.Lock()
+		p.op = op
+		p.mu.Unlock()
+	}
+}
+
 func (d *recordingDriver) Create(key string, rls *helmrelease.Release) error {
+	d.progress.recorded(rls.Info.Status)
 	d.progress.set("recording revision %d of the release (%s)", rls.Version, rls.Info.Status)
-	return d.Driver.Create(key, rls)
+	return d.progress.check(d.Driver.Create(key, rls))
 }
 
 func (d *recordingDriver) Update(key string, rls *helmrelease.Release) error {
+	d.progress.recorded(rls.Info.Status)
 	d.progress.set("recording revision %d of the release as %s", rls.Version, rls.Info.Status)
-	return d.Driver.Update(key, rls)
+	return d.progress.check(d.Driver.Update(key, rls))
 }
 
 // isUnreachable recognises errors of a cluster that stopped answering:

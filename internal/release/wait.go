@@ -50,7 +50,7 @@ func (e *NotReadyError) Error() string {
 	if what == "" {
 		what = "not ready"
 	}
-	return fmt.Sprintf("%s after %s:\n%s", what, e.Timeout, strings.Join(e.Reasons, "\n"))
+	return fmt.Sprintf("%s after %s:\n%s", what, e.Timeout.Round(time.Second), strings.Join(e.Reasons, "\n"))
 }
 
 // Wait returns when every Deployment in refs is available, or after timeout
@@ -269,14 +269,14 @@ func latestEvents(all []corev1.Event, involved map[string]bool, n int) []string 
 
 // HookRef names a hook resource Helm waits for.
 type HookRef struct {
-	Event     string // e.g. "pre-install,pre-upgrade"
+	Event     string // the event being run, e.g. "pre-install"
 	Kind      string // Job or Pod
 	Namespace string
 	Name      string
 }
 
 func (h HookRef) String() string {
-	return fmt.Sprintf("%s hook %s %s", firstEvent(h.Event), h.Kind, h.Name)
+	return fmt.Sprintf("%s hook %s %s", h.Event, h.Kind, h.Name)
 }
 
 func firstEvent(events string) string {
@@ -444,7 +444,7 @@ func (w *Waiter) explainHook(ctx context.Context, ref HookRef) []string {
 			return []string{fmt.Sprintf("Job %s/%s: %v", ref.Namespace, ref.Name, err)}
 		}
 		out = append(out, fmt.Sprintf("Job %s/%s (%s hook): %d succeeded, %d active, %d failed", ref.Namespace, ref.Name,
-			firstEvent(ref.Event), j.Status.Succeeded, j.Status.Active, j.Status.Failed))
+			ref.Event, j.Status.Succeeded, j.Status.Active, j.Status.Failed))
 		for _, p := range w.jobPods(ctx, j) {
 			own[p.Name], involved["Pod/"+p.Name] = true, true
 			out = append(out, "  "+podState(&p))

@@ -11,9 +11,13 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// AwaiterComponent is the component label of zero-to-jupyterhub's
-// hook-image-awaiter pods, which kwok leaves to playImageAwaiters.
-const AwaiterComponent = "hook-image-awaiter"
+// AwaiterComponent is the component label zero-to-jupyterhub gives its
+// image-puller pods, the hook-image-awaiter's among them; kwok leaves pods
+// running AwaiterCommand to playImageAwaiters.
+const (
+	AwaiterComponent = "image-puller"
+	AwaiterCommand   = "/image-awaiter"
+)
 
 // playImageAwaiters does what zero-to-jupyterhub's image-awaiter program
 // does inside its pod, since no kubelet runs it here: it waits until every
@@ -29,7 +33,7 @@ func playImageAwaiters(ctx context.Context, client kubernetes.Interface) {
 		if err == nil {
 			for i := range pods.Items {
 				p := &pods.Items[i]
-				if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil && daemonSetReady(ctx, client, p) {
+				if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil && runs(p, AwaiterCommand) && daemonSetReady(ctx, client, p) {
 					completePod(ctx, client, p)
 				}
 			}
@@ -40,6 +44,10 @@ func playImageAwaiters(ctx context.Context, client kubernetes.Interface) {
 		case <-tick.C:
 		}
 	}
+}
+
+func runs(p *corev1.Pod, command string) bool {
+	return len(p.Spec.Containers) > 0 && len(p.Spec.Containers[0].Command) > 0 && p.Spec.Containers[0].Command[0] == command
 }
 
 // daemonSetReady reads the awaiter's -namespace and -daemonset flags and

@@ -119,7 +119,7 @@ func TestImageAwaiterAndUnpullableImages(t *testing.T) {
 	}
 	ctx := context.Background()
 	awaiter := func(name, ds string) *batchv1.Job {
-		return job(name, map[string]string{"component": AwaiterComponent}, "/image-awaiter", "-namespace="+ns, "-daemonset="+ds)
+		return job(name, map[string]string{"component": AwaiterComponent}, AwaiterCommand, "-namespace="+ns, "-daemonset="+ds)
 	}
 	for _, ds := range []*appsv1.DaemonSet{daemonSet("pulls", "quay.io/jupyter/base-notebook:2025-01-06"), daemonSet("never", "registry.invalid/jupyter/base-notebok:2025-01-06")} {
 		if _, err := client.AppsV1().DaemonSets(ns).Create(ctx, ds, metav1.CreateOptions{}); err != nil {
