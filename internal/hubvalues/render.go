@@ -2,6 +2,7 @@ package hubvalues
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -39,6 +40,19 @@ type Rendered struct {
 	Values Values
 	// Sources maps places in Values to the attributes that set them.
 	Sources []Source
+	// Overrides are places where extra_values replaces what a typed
+	// attribute or auth wrote, instead of adding to it.
+	Overrides []Override
+}
+
+// Override is extra_values replacing, at Pointer, what Attr wrote there:
+// lists and plain values are replaced by a merge, not merged, so a list-form
+// hub.extraEnv in extra_values drops the variables auth wrote.
+type Override struct {
+	Pointer Pointer
+	Attr    AttrPath
+	// Replaces says what is replaced: "list", "map" or "value".
+	Replaces string
 }
 
 // AttrFor returns the attribute that produced the value at p: the source with
@@ -144,11 +158,17 @@ func Render(h Hub) (*Rendered, error) {
 			b.set(AttrPath{"domain"}, CallbackURL(h.Domain), "hub", "config", class, "oauth_callback_url")
 		}
 	}
+	var overrides []Override
 	if len(h.ExtraValues) > 0 {
 		extra, err := NormalizeValues(h.ExtraValues)
 		if err != nil {
 			return nil, fmt.Errorf("extra_values: %w", err)
 		}
+		base, err := NormalizeValues(b.values)
+		if err != nil {
+			return nil, err
+		}
+		overrides = findOverrides(base, extra, nil, &Rendered{Sources: b.sources})
 		DeepMerge(b.values, extra)
 		for _, p := range leafPointers(extra, nil) {
 			b.sources = append(b.sources, Source{Pointer: p, Attr: AttrPath{"extra_values"}})
@@ -158,7 +178,50 @@ func Render(h Hub) (*Rendered, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rendered{Values: values, Sources: b.sources}, nil
+	return &Rendered{Values: values, Sources: b.sources, Overrides: overrides}, nil
+}
+
+// findOverrides walks extra over base and reports every place where extra
+// replaces, rather than merges with, something a typed attribute or auth
+// wrote. Setting the same value again is not an override.
+func findOverrides(base, extra Values, at []any, written *Rendered) []Override {
+	var out []Override
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ev := extra[k]
+		bv, ok := base[k]
+		if !ok {
+			continue
+		}
+		here := append(append([]any{}, at...), k)
+		em, eIsMap := ev.(map[string]any)
+		bm, bIsMap := bv.(map[string]any)
+		if eIsMap && bIsMap {
+			out = append(out, findOverrides(bm, em, here, written)...)
+			continue
+		}
+		if reflect.DeepEqual(ev, bv) {
+			continue
+		}
+		p := PointerOf(here...)
+		attr := written.AttrFor(p)
+		if len(attr) == 0 {
+			continue // a provider-owned value, not an attribute's
+		}
+		replaces := "value"
+		switch bv.(type) {
+		case []any:
+			replaces = "list"
+		case map[string]any:
+			replaces = "map"
+		}
+		out = append(out, Override{Pointer: p, Attr: attr, Replaces: replaces})
+	}
+	return out
 }
 
 // DriftDigest is the checksum used to tell whether deployed values differ from
@@ -185,10 +248,13 @@ func leafPointers(v Values, prefix []any) []Pointer {
 	return out
 }
 
-// SplitImage splits an image reference into the name and tag z2jh expects:
-// "repo:tag" -> (repo, tag); "repo@sha256:x" -> ("repo@sha256:x", "") since
-// z2jh joins them as name:tag only when tag is set; "repo:tag@sha256:x" ->
-// (repo, "tag@sha256:x").
+// SplitImage splits an image reference into the name and tag z2jh expects.
+// The chart joins them as name:tag in every template that uses them (the
+// image puller always does, so the tag can never be empty), hence a digest
+// rides on the tag: "repo:tag" -> (repo, tag); "repo:tag@sha256:x" ->
+// (repo, "tag@sha256:x"); and "repo@sha256:x", which has no tag, gets one
+// derived from its digest -> (repo, "sha256-<first 12 hex>@sha256:x"). A
+// runtime given both a tag and a digest pulls by the digest.
 func SplitImage(ref string) (name, tag string) {
 	digest := ""
 	if i := strings.Index(ref, "@"); i >= 0 {
@@ -199,15 +265,24 @@ func SplitImage(ref string) (name, tag string) {
 		return ref[:i], ref[i+1:] + digest
 	}
 	if digest != "" {
-		return ref + digest, ""
+		return ref, digestTag(digest) + digest
 	}
 	return ref, "latest"
+}
+
+// digestTag is the tag SplitImage gives a reference that has only a digest.
+func digestTag(digest string) string {
+	algo, hex, _ := strings.Cut(strings.TrimPrefix(digest, "@"), ":")
+	return algo + "-" + hex[:min(12, len(hex))]
 }
 
 // JoinImage is the inverse of SplitImage.
 func JoinImage(name, tag string) string {
 	if tag == "" {
 		return name
+	}
+	if t, digest, ok := strings.Cut(tag, "@"); ok && t == digestTag(digest) {
+		return name + "@" + digest
 	}
 	return name + ":" + tag
 }
