@@ -50,7 +50,7 @@ resource "twoi2chub_auth" "demo" {
 }
 
 resource "twoi2chub_hub" "demo" {
-  name          = "hub"
+  name          = "demo"
   namespace     = "demo"
   chart_path    = var.chart_path
   chart_version = "4.4.0"
