@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -343,6 +345,36 @@ func TestAccHubImportLeavesSecretsOut(t *testing.T) {
 			}},
 		}},
 	})
+
+	// What a person sees: the CLI's generated file holds no secret, and the
+	// plan warns which settings were left out and how to keep them.
+	w := newCLIWorkdir(t, e.cp.KubeconfigPath)
+	w.writeConfig(fmt.Sprintf(`
+import {
+  to = twoi2chub_hub.imported
+  id = "%s/%s"
+}
+`, e.ns, e.name))
+	cmd, out := w.command(e.ctx, "plan", "-generate-config-out=generated.tf", "-input=false", "-no-color")
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("plan with generated configuration: %v\n%s", err, out)
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{"Secrets left out of extra_values", "hub.config.GitHubOAuthenticator.client_secret, hub.db.password, hub.services.grader.apiToken",
+		"applying this configuration removes them from the release", "twoi2chub_auth"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(string(generated)+out.String(), secret) {
+			t.Errorf("the generated configuration or the plan holds %q", secret)
+		}
+	}
 }
 
 // TestAccHubChartThatCannotRender: values the chart's schema accepts but its

@@ -17,6 +17,7 @@ import (
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/buildtest"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/imagebuild"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/z2jhtest"
 )
 
 // TestCheckImagesAtPlan asks real registries on loopback about a hub's
@@ -86,5 +87,39 @@ func TestCheckImagesAtPlan(t *testing.T) {
 	}
 	if d := details["profiles[1].image_choices[1].image"]; !strings.Contains(d, "asks for credentials") {
 		t.Errorf("the private registry's warning does not say it wants credentials: %s", d)
+	}
+}
+
+// TestCompiledSchemaIsShared: the chart's schema is compiled once per
+// process, whichever hub (or chart object of the same version) asks.
+func TestCompiledSchemaIsShared(t *testing.T) {
+	ch := z2jhtest.Chart(t)
+	again := z2jhtest.Chart(t) // another chart object with the same schema
+	d := &providerData{}
+	a, err := d.compiledSchema(ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := d.compiledSchema(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("the same schema was compiled twice")
+	}
+}
+
+// TestSecretsInExtraValuesWarn: a secret-looking key written into
+// extra_values warns at extra_values, naming the setting.
+func TestSecretsInExtraValuesWarn(t *testing.T) {
+	var diags diag.Diagnostics
+	checkSecretsInExtraValues(hubvalues.Values{"hub": map[string]any{"db": map[string]any{"password": "x"}, "baseUrl": "/"}}, &diags)
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || !strings.Contains(diags[0].Detail(), "hub.db.password") {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	diags = nil
+	checkSecretsInExtraValues(hubvalues.Values{"hub": map[string]any{"baseUrl": "/"}}, &diags)
+	if len(diags) != 0 {
+		t.Errorf("no secret, yet %v", diags)
 	}
 }
