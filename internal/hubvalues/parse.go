@@ -30,6 +30,9 @@ func ParseWith(values Values, auth Values) (h Hub, omitted []Pointer, err error)
 	}
 	residual := deepCopy(v).(map[string]any)
 	for _, f := range features {
+		if f.parse == nil {
+			continue
+		}
 		candidate := h
 		f.parse(v, &candidate)
 		b := &builder{values: Values{}}
