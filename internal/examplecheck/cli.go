@@ -48,6 +48,9 @@ func DetectCLI(ctx context.Context, path string) (CLI, error) {
 	if err != nil {
 		return CLI{}, err
 	}
+	// The CLIs check required_version against their release number without
+	// a pre-release suffix: a 1.8.5-dev build runs ">= 1.8.0" roots.
+	ver = ver.Core()
 	name := "terraform"
 	if strings.HasPrefix(filepath.Base(path), "tofu") {
 		name = "tofu"
