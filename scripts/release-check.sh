@@ -7,9 +7,10 @@
 # manifest, the manifest's protocol 6.0, and a signature gpg verifies.
 #
 # RELEASE_CHECK_TARGETS="linux_amd64 darwin_arm64 windows_amd64" builds only
-# those platforms (CI does: the 13 of a real release take much longer on 2
-# cores); the real release always builds every platform .goreleaser.yml lists,
-# which a unit test holds to the registries' list.
+# those platforms (`make release-check`, and so CI, does: each platform is a
+# full cross-compile, and 13 take far longer on 2 cores); unset or empty, all.
+# The real release always builds every platform .goreleaser.yml lists, which
+# a unit test holds to the registries' list.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -56,15 +57,21 @@ export GPG_FINGERPRINT
 # `targets` overrides goos, goarch and ignore).
 config=$tmp/goreleaser.yml
 targets=${RELEASE_CHECK_TARGETS:-}
-awk -v targets="$targets" '
+# The snapshot is named after the release CHANGELOG.md prepares (goreleaser
+# would take it from git tags, and falls back to 0.0.0 where it cannot read them).
+awk -v targets="$targets" -v version="$version" '
   /^    binary: / && targets != "" { n = split(targets, t, " "); printf "    targets: ["; for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), t[i]; print "]" }
+  /^  version_template: / { print "  version_template: \"" version "-snapshot\""; next }
   { print }
 ' .goreleaser.yml > "$config"
+grep -q "version_template: \"$version-snapshot\"" "$config" || { echo "release-check: .goreleaser.yml lost its snapshot.version_template" >&2; exit 1; }
 echo "dist: $tmp/dist" >> "$config"
 
 echo "release-check: goreleaser release --snapshot ${targets:+(only $targets)}"
 start=$SECONDS
-GORELEASER_CURRENT_TAG=v$version "$bin/goreleaser" release --snapshot --clean --skip=publish \
+# A cold Go build cache makes each platform a full cross-compile: allow more
+# than goreleaser's default hour on a busy 2-core machine.
+"$bin/goreleaser" release --snapshot --clean --skip=publish --timeout 2h \
   --config "$config" --release-notes "$tmp/release-notes.md" > "$tmp/goreleaser.log" 2>&1 \
   || { cat "$tmp/goreleaser.log"; exit 1; }
 echo "release-check: snapshot built in $((SECONDS - start))s"

@@ -192,6 +192,13 @@ func TestBrokenDists(t *testing.T) {
 			after: func(t *testing.T, r Release) {
 				os.WriteFile(filepath.Join(r.Dir, r.ZipName("linux_amd64")), append(mustRead(t, filepath.Join(r.Dir, r.ZipName("linux_amd64"))), 0), 0o644)
 			}},
+		// What goreleaser v2.15.1 wrote when the checksum config had no ids:
+		// the signature's own checksum, added after signing.
+		{name: "sums list their own signature", want: "lists terraform-provider-twoi2chub_0.1.0_SHA256SUMS.sig, which is not part of the release",
+			after: func(t *testing.T, r Release) {
+				path := filepath.Join(r.Dir, r.SumsFile())
+				os.WriteFile(path, append(mustRead(t, path), []byte(strings.Repeat("0", 64)+"  "+r.SumsFile()+".sig\n")...), 0o644)
+			}},
 		{name: "no signature", want: "no detached signature",
 			after: func(t *testing.T, r Release) { os.Remove(filepath.Join(r.Dir, r.SumsFile()+".sig")) }},
 		{name: "manifest with protocol 5", want: `protocol_versions ["5.0"]`,
