@@ -201,6 +201,40 @@ func (r *Repo) SetDigest(name, version, digest string) {
 	}
 }
 
+// ServeDir starts a repository serving a static chart repository folder
+// (index.yaml and the archives it names), counting downloads like NewRepo.
+func ServeDir(dir string) (*Repo, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "index.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	index := repo.NewIndexFile()
+	if err := yaml.Unmarshal(data, index); err != nil {
+		return nil, fmt.Errorf("%s/index.yaml: %w", dir, err)
+	}
+	r, err := NewRepo()
+	if err != nil {
+		return nil, err
+	}
+	r.index = index
+	for _, versions := range index.Entries {
+		for _, v := range versions {
+			for _, u := range v.URLs {
+				if strings.Contains(u, "://") {
+					continue
+				}
+				archive, err := os.ReadFile(filepath.Join(dir, u))
+				if err != nil {
+					r.Close()
+					return nil, err
+				}
+				r.files[u] = archive
+			}
+		}
+	}
+	return r, nil
+}
+
 // Add publishes a chart in the repository.
 func (r *Repo) Add(ch *chart.Chart) error {
 	data, err := Archive(ch)

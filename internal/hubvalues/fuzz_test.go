@@ -86,12 +86,16 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		if len(issues) == 0 {
-			back, err := Parse(r.Values)
+			back, omitted, err := Parse(r.Values)
 			if err != nil {
 				t.Fatal(err)
 			}
+			want, _ := WithoutSecrets(r.Values)
+			if len(omitted) == 0 {
+				want = r.Values
+			}
 			again, err := Render(back)
-			if err != nil || !reflect.DeepEqual(again.Values, r.Values) {
+			if err != nil || !reflect.DeepEqual(again.Values, want) {
 				t.Fatalf("values do not survive a parse round trip (%v)", err)
 			}
 		}

@@ -3,23 +3,24 @@ package hubvalues
 // Parse reads chart values back into typed settings. Every part of values that
 // a typed setting covers exactly is taken out; the rest is returned in
 // h.ExtraValues, so that Render(h) gives values back (plus the provider-owned
-// keys, see owned). This is how an existing release is imported and how drift
-// is shown as typed attributes.
-func Parse(values Values) (Hub, error) { return ParseWith(values, nil) }
+// keys, see owned), except secrets: values that hold them (see WithoutSecrets)
+// are left out of h.ExtraValues and returned as omitted, since ExtraValues
+// goes into HCL and Terraform state. This is how an existing release is
+// imported and how drift is shown as typed attributes.
+func Parse(values Values) (h Hub, omitted []Pointer, err error) { return ParseWith(values, nil) }
 
 // ParseWith is Parse for a hub whose auth fragment is known (from state): the
 // fragment is taken out first when the values still hold it, and kept in
 // h.Auth, so that it neither reads as typed settings nor as extra values.
-func ParseWith(values Values, auth Values) (Hub, error) {
+func ParseWith(values Values, auth Values) (h Hub, omitted []Pointer, err error) {
 	v, err := NormalizeValues(values)
 	if err != nil {
-		return Hub{}, err
+		return Hub{}, nil, err
 	}
-	var h Hub
 	if len(auth) > 0 {
 		a, err := NormalizeValues(auth)
 		if err != nil {
-			return Hub{}, err
+			return Hub{}, nil, err
 		}
 		if covers(v, a) {
 			v = deepCopy(v).(map[string]any)
@@ -29,6 +30,9 @@ func ParseWith(values Values, auth Values) (Hub, error) {
 	}
 	residual := deepCopy(v).(map[string]any)
 	for _, f := range features {
+		if f.parse == nil {
+			continue
+		}
 		candidate := h
 		f.parse(v, &candidate)
 		b := &builder{values: Values{}}
@@ -53,8 +57,9 @@ func ParseWith(values Values, auth Values) (Hub, error) {
 			subtract(residual, derived)
 		}
 	}
+	residual, omitted = WithoutSecrets(residual)
 	if len(residual) > 0 {
 		h.ExtraValues = residual
 	}
-	return h, nil
+	return h, omitted, nil
 }

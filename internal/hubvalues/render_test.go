@@ -130,7 +130,7 @@ func TestParseRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, err := Parse(r.Values)
+			back, _, err := Parse(r.Values)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +168,7 @@ func TestParseRoundTrip(t *testing.T) {
 				t.Errorf("parse(render(hub)) != hub\n--- parsed\n%s\n--- hub\n%s", a, b)
 			}
 			// Parsing is a fixed point after one round.
-			twice, err := Parse(again.Values)
+			twice, _, err := Parse(again.Values)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,7 +226,7 @@ hub:
 	if err := yaml.Unmarshal([]byte(values), &v); err != nil {
 		t.Fatal(err)
 	}
-	h, err := Parse(v)
+	h, _, err := Parse(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,10 +299,12 @@ func TestSchemaIssuesPointAtAttributes(t *testing.T) {
 
 func TestSplitImage(t *testing.T) {
 	cases := map[string][2]string{
-		"quay.io/jupyter/base-notebook:2025-01-06": {"quay.io/jupyter/base-notebook", "2025-01-06"},
-		"localhost:5000/env:v1":                    {"localhost:5000/env", "v1"},
-		"localhost:5000/env@sha256:abc":            {"localhost:5000/env@sha256:abc", ""},
-		"ghcr.io/org/env:v2@sha256:abc":            {"ghcr.io/org/env", "v2@sha256:abc"},
+		"quay.io/jupyter/base-notebook:2025-01-06":   {"quay.io/jupyter/base-notebook", "2025-01-06"},
+		"localhost:5000/env:v1":                      {"localhost:5000/env", "v1"},
+		"localhost:5000/env@sha256:0123456789abcdef": {"localhost:5000/env", "sha256-0123456789ab@sha256:0123456789abcdef"},
+		"ghcr.io/org/env:v2@sha256:abc":              {"ghcr.io/org/env", "v2@sha256:abc"},
+		// A tag that happens to look derived but belongs to another digest stays a tag.
+		"ghcr.io/org/env:sha256-000000000000@sha256:abc": {"ghcr.io/org/env", "sha256-000000000000@sha256:abc"},
 	}
 	for ref, want := range cases {
 		name, tag := SplitImage(ref)
@@ -333,7 +335,7 @@ func TestParseWithAuth(t *testing.T) {
 	if got := r.AttrFor("/hub/config/GitHubOAuthenticator/client_id").String(); got != "auth" {
 		t.Errorf("auth values attributed to %q", got)
 	}
-	back, err := ParseWith(r.Values, auth)
+	back, _, err := ParseWith(r.Values, auth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +343,7 @@ func TestParseWithAuth(t *testing.T) {
 		t.Errorf("parsed %+v", back)
 	}
 	// Without the fragment (an import), it stays in the extra values.
-	imported, _ := Parse(r.Values)
+	imported, _, _ := Parse(r.Values)
 	if _, ok := lookup(imported.ExtraValues, "hub", "config", "GitHubOAuthenticator"); !ok || imported.Auth != nil {
 		t.Errorf("imported %+v", imported)
 	}
@@ -366,7 +368,7 @@ func TestHubDomainGivesAuthItsCallback(t *testing.T) {
 	if cb, _ := lookupString(r.Values, "hub", "config", "GitHubOAuthenticator", "oauth_callback_url"); cb != "https://hub.example.org/hub/oauth_callback" {
 		t.Fatalf("callback %q", cb)
 	}
-	back, err := ParseWith(r.Values, auth)
+	back, _, err := ParseWith(r.Values, auth)
 	if err != nil || back.ExtraValues != nil || back.Domain != "hub.example.org" {
 		t.Errorf("parsed %+v (%v)", back, err)
 	}

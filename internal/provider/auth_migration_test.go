@@ -56,12 +56,12 @@ resource "twoi2chub_auth" "test" {
 }
 
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
   auth             = twoi2chub_auth.test.hub_config
 }
-`, e.ns, e.ns, testRepo.URL))
+`, e.ns, e.name, e.ns, e.repo))
 	if out, err := w.apply(e.ctx); err != nil {
 		t.Fatalf("apply with the provider at %s: %v\n%s", plainHashRevision, err, out)
 	}

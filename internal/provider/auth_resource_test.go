@@ -107,12 +107,12 @@ resource "twoi2chub_auth" "test" {
 }
 
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
   auth             = twoi2chub_auth.test.hub_config
 }
-`, e.ns, orgs, e.ns, testRepo.URL)
+`, e.ns, orgs, e.name, e.ns, e.repo)
 	}
 	var checksum1 string
 	resource.Test(t, resource.TestCase{

@@ -48,11 +48,11 @@ func TestAccProviderPrivateChartRepository(t *testing.T) {
 	t.Setenv("TWOI2CHUB_CACHE_DIR", t.TempDir())
 	hub := fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
 }
-`, e.ns, repo.URL)
+`, e.name, e.ns, repo.URL)
 	provider := func(repositories string) string {
 		return fmt.Sprintf(`
 provider "twoi2chub" {

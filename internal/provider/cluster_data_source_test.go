@@ -311,7 +311,7 @@ cluster_ca_certificate = %q`, base64.StdEncoding.EncodeToString([]byte(pemCA))),
 config_paths = ["/b"]`, `Invalid Attribute Combination`},
 		"exec without command": {`exec = {
   api_version = "client.authentication.k8s.io/v1"
-}`, `attribute "command" is required`},
+}`, `attribute\s+"command"\s+is\s+required`},
 		"exec with a removed API version": {`exec = {
   api_version = "client.authentication.k8s.io/v1alpha1"
   command     = "x"

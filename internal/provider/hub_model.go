@@ -4,21 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"reflect"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
 
-// hubModel is the twoi2chub_hub resource's data. Nested settings are kept as
-// types.Object/List so that unknown values (from resources not created yet)
-// are representable; they become hubvalues.Hub only when fully known.
+// hubModel is the twoi2chub_hub resource's data. The typed settings (tag
+// setting:"true") stay Terraform values, so that unknown values (from
+// resources not created yet) are representable; they become a hubvalues.Hub
+// only when wholly known, converted through their JSON names (see toHub), so
+// a new setting needs a field here and one in hubvalues with the same name.
 type hubModel struct {
 	ID               types.String   `tfsdk:"id"`
 	Name             types.String   `tfsdk:"name"`
@@ -26,17 +29,17 @@ type hubModel struct {
 	ChartRepository  types.String   `tfsdk:"chart_repository"`
 	ChartVersion     types.String   `tfsdk:"chart_version"`
 	ChartPath        types.String   `tfsdk:"chart_path"`
-	Domain           types.String   `tfsdk:"domain"`
-	HTTPS            types.Object   `tfsdk:"https"`
-	Ingress          types.Object   `tfsdk:"ingress"`
-	ProxyServiceType types.String   `tfsdk:"proxy_service_type"`
-	Image            types.String   `tfsdk:"image"`
-	Profiles         types.List     `tfsdk:"profiles"`
-	Storage          types.Object   `tfsdk:"storage"`
-	Culling          types.Object   `tfsdk:"culling"`
-	AdminUsers       types.Set      `tfsdk:"admin_users"`
-	AllowedUsers     types.Set      `tfsdk:"allowed_users"`
-	NodePurpose      types.Object   `tfsdk:"node_purpose"`
+	Domain           types.String   `tfsdk:"domain" setting:"true"`
+	HTTPS            types.Object   `tfsdk:"https" setting:"true"`
+	Ingress          types.Object   `tfsdk:"ingress" setting:"true"`
+	ProxyServiceType types.String   `tfsdk:"proxy_service_type" setting:"true"`
+	Image            types.String   `tfsdk:"image" setting:"true"`
+	Profiles         types.List     `tfsdk:"profiles" setting:"true"`
+	Storage          types.Object   `tfsdk:"storage" setting:"true"`
+	Culling          types.Object   `tfsdk:"culling" setting:"true"`
+	AdminUsers       types.Set      `tfsdk:"admin_users" setting:"true"`
+	AllowedUsers     types.Set      `tfsdk:"allowed_users" setting:"true"`
+	NodePurpose      types.Object   `tfsdk:"node_purpose" setting:"true"`
 	Auth             types.String   `tfsdk:"auth"`
 	ExtraValues      YAMLValue      `tfsdk:"extra_values"`
 	DeleteUserData   types.Bool     `tfsdk:"delete_user_data"`
@@ -49,118 +52,49 @@ type hubModel struct {
 	ValuesChecksum  types.String `tfsdk:"values_checksum"`
 }
 
-type httpsModel struct {
-	Mode         types.String `tfsdk:"mode"`
-	ContactEmail types.String `tfsdk:"contact_email"`
-	SecretName   types.String `tfsdk:"secret_name"`
+// hubSetting is one typed setting of a hubModel: its attribute name and
+// where it is in the struct.
+type hubSetting struct {
+	name  string
+	field int
 }
 
-type ingressModel struct {
-	ClassName     types.String `tfsdk:"class_name"`
-	Annotations   types.Map    `tfsdk:"annotations"`
-	TLSSecretName types.String `tfsdk:"tls_secret_name"`
-}
-
-type profileModel struct {
-	DisplayName     types.String  `tfsdk:"display_name"`
-	Slug            types.String  `tfsdk:"slug"`
-	Description     types.String  `tfsdk:"description"`
-	Default         types.Bool    `tfsdk:"default"`
-	Image           types.String  `tfsdk:"image"`
-	CPUGuarantee    types.Float64 `tfsdk:"cpu_guarantee"`
-	CPULimit        types.Float64 `tfsdk:"cpu_limit"`
-	MemoryGuarantee types.String  `tfsdk:"memory_guarantee"`
-	MemoryLimit     types.String  `tfsdk:"memory_limit"`
-	NodeSelector    types.Map     `tfsdk:"node_selector"`
-	GPU             types.Object  `tfsdk:"gpu"`
-	ImageChoices    types.List    `tfsdk:"image_choices"`
-}
-
-type gpuModel struct {
-	Count        types.Int64  `tfsdk:"count"`
-	Resource     types.String `tfsdk:"resource"`
-	NodeSelector types.Map    `tfsdk:"node_selector"`
-	Tolerations  types.List   `tfsdk:"tolerations"`
-}
-
-type tolerationModel struct {
-	Key      types.String `tfsdk:"key"`
-	Operator types.String `tfsdk:"operator"`
-	Value    types.String `tfsdk:"value"`
-	Effect   types.String `tfsdk:"effect"`
-}
-
-type imageChoiceModel struct {
-	DisplayName types.String `tfsdk:"display_name"`
-	Slug        types.String `tfsdk:"slug"`
-	Image       types.String `tfsdk:"image"`
-	Default     types.Bool   `tfsdk:"default"`
-}
-
-type storageModel struct {
-	Type         types.String `tfsdk:"type"`
-	Capacity     types.String `tfsdk:"capacity"`
-	StorageClass types.String `tfsdk:"storage_class"`
-	ClaimName    types.String `tfsdk:"claim_name"`
-	NFSServer    types.String `tfsdk:"nfs_server"`
-	NFSPath      types.String `tfsdk:"nfs_path"`
-	SubPath      types.String `tfsdk:"sub_path"`
-	MountPath    types.String `tfsdk:"mount_path"`
-}
-
-type cullingModel struct {
-	Enabled types.Bool  `tfsdk:"enabled"`
-	Timeout types.Int64 `tfsdk:"timeout"`
-	Every   types.Int64 `tfsdk:"every"`
-	MaxAge  types.Int64 `tfsdk:"max_age"`
-	Users   types.Bool  `tfsdk:"users"`
-}
-
-type nodePurposeModel struct {
-	Core types.String `tfsdk:"core"`
-	User types.String `tfsdk:"user"`
-}
-
-var (
-	stringMapType    = types.MapType{ElemType: types.StringType}
-	httpsAttrTypes   = map[string]attr.Type{"mode": types.StringType, "contact_email": types.StringType, "secret_name": types.StringType}
-	ingressAttrTypes = map[string]attr.Type{"class_name": types.StringType, "annotations": stringMapType, "tls_secret_name": types.StringType}
-	tolerationType   = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"key": types.StringType, "operator": types.StringType, "value": types.StringType, "effect": types.StringType,
-	}}
-	gpuAttrTypes = map[string]attr.Type{
-		"count": types.Int64Type, "resource": types.StringType, "node_selector": stringMapType,
-		"tolerations": types.ListType{ElemType: tolerationType},
+// hubSettings lists hubModel's typed settings, read once from the tags.
+var hubSettings = func() []hubSetting {
+	var out []hubSetting
+	t := reflect.TypeFor[hubModel]()
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Tag.Get("setting") == "true" {
+			out = append(out, hubSetting{name: f.Tag.Get("tfsdk"), field: i})
+		}
 	}
-	imageChoiceType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"display_name": types.StringType, "slug": types.StringType, "image": types.StringType, "default": types.BoolType,
-	}}
-	profileType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"display_name": types.StringType, "slug": types.StringType, "description": types.StringType, "default": types.BoolType,
-		"image": types.StringType, "cpu_guarantee": types.Float64Type, "cpu_limit": types.Float64Type,
-		"memory_guarantee": types.StringType, "memory_limit": types.StringType, "node_selector": stringMapType,
-		"gpu": types.ObjectType{AttrTypes: gpuAttrTypes}, "image_choices": types.ListType{ElemType: imageChoiceType},
-	}}
-	storageAttrTypes = map[string]attr.Type{
-		"type": types.StringType, "capacity": types.StringType, "storage_class": types.StringType, "claim_name": types.StringType,
-		"nfs_server": types.StringType, "nfs_path": types.StringType, "sub_path": types.StringType, "mount_path": types.StringType,
+	return out
+}()
+
+// hubAttrTypes are the settings' types, from the resource's schema.
+var hubAttrTypes = func() map[string]attr.Type {
+	var resp resource.SchemaResponse
+	(&HubResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	out := map[string]attr.Type{}
+	for name, a := range resp.Schema.Attributes {
+		out[name] = a.GetType()
 	}
-	cullingAttrTypes = map[string]attr.Type{
-		"enabled": types.BoolType, "timeout": types.Int64Type, "every": types.Int64Type, "max_age": types.Int64Type, "users": types.BoolType,
-	}
-	nodePurposeAttrTypes = map[string]attr.Type{"core": types.StringType, "user": types.StringType}
-)
+	return out
+}()
+
+func (m *hubModel) setting(s hubSetting) reflect.Value {
+	return reflect.ValueOf(m).Elem().Field(s.field)
+}
 
 // settingsKnown reports whether every setting that shapes the values is known;
 // before that, nothing can be rendered or validated.
 func (m *hubModel) settingsKnown() bool {
-	for _, v := range []attr.Value{m.Domain, m.HTTPS, m.Ingress, m.ProxyServiceType, m.Image, m.Profiles, m.Storage,
-		m.Culling, m.AdminUsers, m.AllowedUsers, m.NodePurpose, m.Auth, m.ExtraValues} {
-		if !whollyKnown(v) {
+	for _, st := range hubSettings {
+		if !whollyKnown(m.setting(st).Interface().(attr.Value)) {
 			return false
 		}
 	}
-	return true
+	return whollyKnown(m.Auth) && whollyKnown(m.ExtraValues)
 }
 
 func (m *hubModel) chartKnown() bool {
@@ -204,87 +138,30 @@ func knownBesides(v attr.Value, skip string) bool {
 	return true
 }
 
-// toHub converts known settings into the renderer's input.
+// toHub converts known settings into the renderer's input: each setting to
+// its JSON shape under its attribute name, then into hubvalues.Hub, whose
+// JSON names are the same.
 func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	h := hubvalues.Hub{
-		Domain:           m.Domain.ValueString(),
-		ProxyServiceType: m.ProxyServiceType.ValueString(),
-		Image:            m.Image.ValueString(),
-	}
-	asObject := func(o types.Object, target any) bool {
-		if o.IsNull() || o.IsUnknown() {
-			return false
+	var h hubvalues.Hub
+	doc := map[string]any{}
+	for _, st := range hubSettings {
+		v := m.setting(st).Interface().(attr.Value)
+		if v.IsNull() || v.IsUnknown() {
+			continue
 		}
-		diags.Append(o.As(ctx, target, basetypes.ObjectAsOptions{})...)
-		return !diags.HasError()
-	}
-	var https httpsModel
-	if asObject(m.HTTPS, &https) {
-		h.HTTPS = &hubvalues.HTTPS{Mode: https.Mode.ValueString(), ContactEmail: https.ContactEmail.ValueString(), SecretName: https.SecretName.ValueString()}
-	}
-	var ing ingressModel
-	if asObject(m.Ingress, &ing) {
-		h.Ingress = &hubvalues.Ingress{ClassName: ing.ClassName.ValueString(), Annotations: stringMap(ing.Annotations), TLSSecretName: ing.TLSSecretName.ValueString()}
-	}
-	if !m.Profiles.IsNull() && !m.Profiles.IsUnknown() {
-		var profiles []profileModel
-		diags.Append(m.Profiles.ElementsAs(ctx, &profiles, false)...)
-		h.Profiles = []hubvalues.Profile{}
-		for _, p := range profiles {
-			hp := hubvalues.Profile{
-				DisplayName: p.DisplayName.ValueString(), Slug: p.Slug.ValueString(), Description: p.Description.ValueString(),
-				Default: p.Default.ValueBool(), Image: p.Image.ValueString(),
-				CPUGuarantee: float64Ptr(p.CPUGuarantee), CPULimit: float64Ptr(p.CPULimit),
-				MemoryGuarantee: p.MemoryGuarantee.ValueString(), MemoryLimit: p.MemoryLimit.ValueString(),
-				NodeSelector: stringMap(p.NodeSelector),
-			}
-			var g gpuModel
-			if asObject(p.GPU, &g) {
-				hp.GPU = &hubvalues.GPU{Count: g.Count.ValueInt64(), Resource: g.Resource.ValueString(), NodeSelector: stringMap(g.NodeSelector)}
-				if !g.Tolerations.IsNull() {
-					var tols []tolerationModel
-					diags.Append(g.Tolerations.ElementsAs(ctx, &tols, false)...)
-					for _, t := range tols {
-						hp.GPU.Tolerations = append(hp.GPU.Tolerations, hubvalues.Toleration{
-							Key: t.Key.ValueString(), Operator: t.Operator.ValueString(), Value: t.Value.ValueString(), Effect: t.Effect.ValueString(),
-						})
-					}
-				}
-			}
-			if !p.ImageChoices.IsNull() {
-				var choices []imageChoiceModel
-				diags.Append(p.ImageChoices.ElementsAs(ctx, &choices, false)...)
-				for _, c := range choices {
-					hp.ImageChoices = append(hp.ImageChoices, hubvalues.ImageChoice{
-						DisplayName: c.DisplayName.ValueString(), Slug: c.Slug.ValueString(), Image: c.Image.ValueString(), Default: c.Default.ValueBool(),
-					})
-				}
-			}
-			h.Profiles = append(h.Profiles, hp)
+		tv, err := v.ToTerraformValue(ctx)
+		if err == nil {
+			doc[st.name], err = toJSONShape(tv)
+		}
+		if err != nil {
+			addAttrError(&diags, path.Root(st.name), "Cannot read the setting", err.Error())
 		}
 	}
-	var st storageModel
-	if asObject(m.Storage, &st) {
-		h.Storage = &hubvalues.Storage{
-			Type: st.Type.ValueString(), Capacity: st.Capacity.ValueString(), StorageClass: st.StorageClass.ValueString(),
-			ClaimName: st.ClaimName.ValueString(), NFSServer: st.NFSServer.ValueString(), NFSPath: st.NFSPath.ValueString(),
-			SubPath: st.SubPath.ValueString(), MountPath: st.MountPath.ValueString(),
-		}
-	}
-	var cu cullingModel
-	if asObject(m.Culling, &cu) {
-		h.Culling = &hubvalues.Culling{Enabled: cu.Enabled.ValueBool(), Timeout: int64Ptr(cu.Timeout), Every: int64Ptr(cu.Every), MaxAge: int64Ptr(cu.MaxAge)}
-		if !cu.Users.IsNull() {
-			u := cu.Users.ValueBool()
-			h.Culling.Users = &u
-		}
-	}
-	h.AdminUsers = stringSet(ctx, m.AdminUsers, &diags)
-	h.AllowedUsers = stringSet(ctx, m.AllowedUsers, &diags)
-	var np nodePurposeModel
-	if asObject(m.NodePurpose, &np) {
-		h.NodePurpose = &hubvalues.NodePurpose{Core: np.Core.ValueString(), User: np.User.ValueString()}
+	if data, err := json.Marshal(doc); err != nil {
+		diags.AddError("Cannot read the hub's settings", err.Error())
+	} else if err := json.Unmarshal(data, &h); err != nil {
+		diags.AddError("Cannot read the hub's settings", err.Error())
 	}
 	if auth, err := m.authValues(); err != nil {
 		addAttrError(&diags, path.Root("auth"), "Invalid auth", err.Error())
@@ -303,83 +180,28 @@ func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) 
 // inverse of toHub, used on import and when the release drifted.
 func (m *hubModel) setFromHub(ctx context.Context, h hubvalues.Hub) diag.Diagnostics {
 	var diags diag.Diagnostics
-	obj := func(attrTypes map[string]attr.Type, v any) types.Object {
-		o, d := types.ObjectValueFrom(ctx, attrTypes, v)
-		diags.Append(d...)
-		return o
+	var doc map[string]any
+	data, err := json.Marshal(h)
+	if err == nil {
+		err = json.Unmarshal(data, &doc)
 	}
-	m.Domain = optString(h.Domain)
-	m.ProxyServiceType = optString(h.ProxyServiceType)
-	m.Image = optString(h.Image)
-	m.HTTPS = types.ObjectNull(httpsAttrTypes)
-	if t := h.HTTPS; t != nil {
-		m.HTTPS = obj(httpsAttrTypes, httpsModel{Mode: optString(t.Mode), ContactEmail: optString(t.ContactEmail), SecretName: optString(t.SecretName)})
+	if err != nil {
+		diags.AddError("Cannot represent the release's settings", err.Error())
+		return diags
 	}
-	m.Ingress = types.ObjectNull(ingressAttrTypes)
-	if i := h.Ingress; i != nil {
-		m.Ingress = obj(ingressAttrTypes, ingressModel{ClassName: optString(i.ClassName), Annotations: optStringMap(i.Annotations), TLSSecretName: optString(i.TLSSecretName)})
-	}
-	m.Profiles = types.ListNull(profileType)
-	if h.Profiles != nil {
-		var profiles []profileModel
-		for _, p := range h.Profiles {
-			pm := profileModel{
-				DisplayName: optString(p.DisplayName), Slug: optString(p.Slug), Description: optString(p.Description),
-				Default: types.BoolValue(p.Default), Image: optString(p.Image),
-				CPUGuarantee: optFloat(p.CPUGuarantee), CPULimit: optFloat(p.CPULimit),
-				MemoryGuarantee: optString(p.MemoryGuarantee), MemoryLimit: optString(p.MemoryLimit),
-				NodeSelector: optStringMap(p.NodeSelector),
-				GPU:          types.ObjectNull(gpuAttrTypes),
-				ImageChoices: types.ListNull(imageChoiceType),
-			}
-			if g := p.GPU; g != nil {
-				tols := types.ListNull(tolerationType)
-				if len(g.Tolerations) > 0 {
-					var tms []tolerationModel
-					for _, t := range g.Tolerations {
-						tms = append(tms, tolerationModel{Key: optString(t.Key), Operator: optString(t.Operator), Value: optString(t.Value), Effect: optString(t.Effect)})
-					}
-					var d diag.Diagnostics
-					tols, d = types.ListValueFrom(ctx, tolerationType, tms)
-					diags.Append(d...)
-				}
-				pm.GPU = obj(gpuAttrTypes, gpuModel{Count: types.Int64Value(g.Count), Resource: optString(g.Resource), NodeSelector: optStringMap(g.NodeSelector), Tolerations: tols})
-			}
-			if len(p.ImageChoices) > 0 {
-				var cms []imageChoiceModel
-				for _, c := range p.ImageChoices {
-					cms = append(cms, imageChoiceModel{DisplayName: optString(c.DisplayName), Slug: optString(c.Slug), Image: optString(c.Image), Default: types.BoolValue(c.Default)})
-				}
-				var d diag.Diagnostics
-				pm.ImageChoices, d = types.ListValueFrom(ctx, imageChoiceType, cms)
-				diags.Append(d...)
-			}
-			profiles = append(profiles, pm)
+	for _, st := range hubSettings {
+		t := hubAttrTypes[st.name]
+		tv, err := fromJSONShape(t.TerraformType(ctx), doc[st.name])
+		if err != nil {
+			addAttrError(&diags, path.Root(st.name), "Cannot represent the release's setting", err.Error())
+			continue
 		}
-		var d diag.Diagnostics
-		m.Profiles, d = types.ListValueFrom(ctx, profileType, profiles)
-		diags.Append(d...)
-	}
-	m.Storage = types.ObjectNull(storageAttrTypes)
-	if s := h.Storage; s != nil {
-		m.Storage = obj(storageAttrTypes, storageModel{
-			Type: optString(s.Type), Capacity: optString(s.Capacity), StorageClass: optString(s.StorageClass), ClaimName: optString(s.ClaimName),
-			NFSServer: optString(s.NFSServer), NFSPath: optString(s.NFSPath), SubPath: optString(s.SubPath), MountPath: optString(s.MountPath),
-		})
-	}
-	m.Culling = types.ObjectNull(cullingAttrTypes)
-	if c := h.Culling; c != nil {
-		cm := cullingModel{Enabled: types.BoolValue(c.Enabled), Timeout: optInt(c.Timeout), Every: optInt(c.Every), MaxAge: optInt(c.MaxAge), Users: types.BoolNull()}
-		if c.Users != nil {
-			cm.Users = types.BoolValue(*c.Users)
+		v, err := t.ValueFromTerraform(ctx, tv)
+		if err != nil {
+			addAttrError(&diags, path.Root(st.name), "Cannot represent the release's setting", err.Error())
+			continue
 		}
-		m.Culling = obj(cullingAttrTypes, cm)
-	}
-	m.AdminUsers = optStringSet(h.AdminUsers)
-	m.AllowedUsers = optStringSet(h.AllowedUsers)
-	m.NodePurpose = types.ObjectNull(nodePurposeAttrTypes)
-	if n := h.NodePurpose; n != nil {
-		m.NodePurpose = obj(nodePurposeAttrTypes, nodePurposeModel{Core: optString(n.Core), User: optString(n.User)})
+		m.setting(st).Set(reflect.ValueOf(v))
 	}
 	ev, err := NewYAMLValue(h.ExtraValues)
 	if err != nil {
@@ -399,7 +221,7 @@ func attrPath(p hubvalues.AttrPath) path.Path {
 		switch s := step.(type) {
 		case int:
 			// Sets cannot be addressed by index; point at the set itself.
-			if p[0] == "admin_users" || p[0] == "allowed_users" {
+			if _, isSet := hubAttrTypes[p[0].(string)].(types.SetType); isSet {
 				return out
 			}
 			out = out.AtListIndex(s)
@@ -408,88 +230,6 @@ func attrPath(p hubvalues.AttrPath) path.Path {
 		}
 	}
 	return out
-}
-
-func stringMap(m types.Map) map[string]string {
-	if m.IsNull() || m.IsUnknown() {
-		return nil
-	}
-	out := map[string]string{}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
-}
-
-func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	out := []string{}
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	sort.Strings(out)
-	return out
-}
-
-func float64Ptr(v types.Float64) *float64 {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	f := v.ValueFloat64()
-	return &f
-}
-
-func int64Ptr(v types.Int64) *int64 {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	i := v.ValueInt64()
-	return &i
-}
-
-func optString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func optFloat(f *float64) types.Float64 {
-	if f == nil {
-		return types.Float64Null()
-	}
-	return types.Float64Value(*f)
-}
-
-func optInt(i *int64) types.Int64 {
-	if i == nil {
-		return types.Int64Null()
-	}
-	return types.Int64Value(*i)
-}
-
-func optStringMap(m map[string]string) types.Map {
-	if len(m) == 0 {
-		return types.MapNull(types.StringType)
-	}
-	vals := map[string]attr.Value{}
-	for k, v := range m {
-		vals[k] = types.StringValue(v)
-	}
-	return types.MapValueMust(types.StringType, vals)
-}
-
-func optStringSet(s []string) types.Set {
-	if s == nil {
-		return types.SetNull(types.StringType)
-	}
-	vals := make([]attr.Value, 0, len(s))
-	for _, e := range s {
-		vals = append(vals, types.StringValue(e))
-	}
-	return types.SetValueMust(types.StringType, vals)
 }
 
 // authValues parses the auth's hub_config (JSON chart values); nil when unset.

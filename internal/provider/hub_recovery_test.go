@@ -96,13 +96,13 @@ func TestAccHubRecoversKilledApply(t *testing.T) {
 	hub := func(extra string) string {
 		return fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
   image            = "quay.io/jupyter/base-notebook:2025-01-06"
 %s
 }
-`, e.ns, testRepo.URL, extra)
+`, e.name, e.ns, e.repo, extra)
 	}
 	good := hub("")
 	// Its hub cannot be scheduled, so the upgrade waits (for up to 10 minutes).

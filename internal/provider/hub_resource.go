@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,8 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"helm.sh/helm/v3/pkg/chart"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	helmrelease "helm.sh/helm/v3/pkg/release"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
@@ -83,13 +84,13 @@ func (r *HubResource) loadChart(ctx context.Context, m *hubModel, diags *diag.Di
 	return ch
 }
 
-// render turns settings into values, checks them as a whole, and validates
-// them against the chart's schema. Problems are reported at attributes.
-func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, checkFields bool, diags *diag.Diagnostics) *hubvalues.Rendered {
+// render turns settings into values and checks them as a whole. Problems
+// are reported at attributes.
+func (r *HubResource) render(ctx context.Context, m *hubModel, checkFields bool, diags *diag.Diagnostics) (*hubvalues.Rendered, hubvalues.Hub) {
 	hub, d := m.toHub(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
-		return nil
+		return nil, hub
 	}
 	found := hubvalues.Check(hub)
 	if checkFields {
@@ -99,33 +100,43 @@ func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, 
 		addAttrError(diags, attrPath(p.Attr), p.Summary, p.Detail)
 	}
 	if diags.HasError() {
-		return nil
+		return nil, hub
 	}
 	rendered, err := hubvalues.Render(hub)
 	if err != nil {
 		diags.AddError("Cannot render the hub's values", err.Error())
-		return nil
+		return nil, hub
 	}
-	if ch != nil && ch.Schema != nil {
-		schema, err := hubvalues.CompileSchema(ch.Schema)
-		if err != nil {
-			diags.AddError("The chart's values schema is not usable", err.Error())
-			return nil
-		}
-		for _, issue := range schema.Validate(hubvalues.Coalesce(ch.Values, rendered.Values)) {
-			attr := rendered.AttrFor(issue.Pointer)
-			detail := fmt.Sprintf("The chart %s %s rejects the value at %s: %s.", ch.Metadata.Name, ch.Metadata.Version, issue.Pointer, issue.Message)
-			if len(attr) == 0 {
-				diags.AddError("Chart values not valid", detail)
-				continue
-			}
-			addAttrError(diags, attrPath(attr), "Value rejected by the chart's schema", detail)
-		}
-	}
+	checkOverrides(rendered, diags)
 	if diags.HasError() {
-		return nil
+		return nil, hub
 	}
-	return rendered
+	return rendered, hub
+}
+
+// validateValues checks rendered values against the chart's own schema,
+// reporting each problem at the attribute that wrote the value.
+func (r *HubResource) validateValues(ch *chart.Chart, rendered *hubvalues.Rendered, diags *diag.Diagnostics) bool {
+	if ch.Schema == nil {
+		return true
+	}
+	schema, err := r.data.compiledSchema(ch)
+	if err != nil {
+		diags.AddError("The chart's values schema is not usable", err.Error())
+		return false
+	}
+	ok := true
+	for _, issue := range schema.Validate(hubvalues.Coalesce(ch.Values, rendered.Values)) {
+		ok = false
+		attr := rendered.AttrFor(issue.Pointer)
+		detail := fmt.Sprintf("The chart %s %s rejects the value at %s: %s.", ch.Metadata.Name, ch.Metadata.Version, issue.Pointer, issue.Message)
+		if len(attr) == 0 {
+			diags.AddError("Chart values not valid", detail)
+			continue
+		}
+		addAttrError(diags, attrPath(attr), "Value rejected by the chart's schema", detail)
+	}
+	return ok
 }
 
 // ModifyPlan renders and validates the values during plan, so bad input
@@ -144,34 +155,55 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 
-	switch u, known := hubURL(&plan); {
-	case known && u != "":
-		plan.URL = types.StringValue(u)
-	case known && !creating:
-		plan.URL = state.URL // no domain: the proxy's external address, read at apply
-	default:
-		plan.URL = types.StringUnknown()
-	}
 	plan.ValuesChecksum = types.StringUnknown()
 	plan.AppVersion = types.StringUnknown()
 	if plan.settingsKnown() && plan.chartKnown() {
-		ch := r.loadChart(ctx, &plan, &resp.Diagnostics)
-		if ch == nil {
-			return
-		}
-		rendered := r.render(ctx, &plan, ch, false, &resp.Diagnostics)
+		rendered, hub := r.render(ctx, &plan, false, &resp.Diagnostics)
 		if rendered == nil {
 			return
 		}
 		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
-		plan.AppVersion = types.StringValue(ch.Metadata.AppVersion)
-		if auth, _ := lookupString(hubvalues.Coalesce(ch.Values, rendered.Values), "hub", "config", "JupyterHub", "authenticator_class"); auth == "dummy" {
-			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Anyone can log in to this hub",
-				fmt.Sprintf("Hub %s/%s uses the dummy authenticator, which accepts any user name. That is for testing only: "+
-					"attach a twoi2chub_auth (GitHub, CILogon, Google or OIDC) before people use it.", plan.Namespace.ValueString(), plan.Name.ValueString()))
+		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
+		// The rest only when the values or the chart change (or the hub is
+		// new): values and chart already applied were checked then, so a
+		// no-op plan loads no chart and asks nothing more of the cluster
+		// than the refresh's two reads per hub.
+		if creating || releaseChanges(&plan, &state) {
+			ch := r.loadChart(ctx, &plan, &resp.Diagnostics)
+			if ch == nil || !r.validateValues(ch, rendered, &resp.Diagnostics) {
+				return
+			}
+			plan.AppVersion = types.StringValue(ch.Metadata.AppVersion)
+			if auth, _ := lookupString(hubvalues.Coalesce(ch.Values, rendered.Values), "hub", "config", "JupyterHub", "authenticator_class"); auth == "dummy" {
+				resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Anyone can log in to this hub",
+					fmt.Sprintf("Hub %s/%s uses the dummy authenticator, which accepts any user name. That is for testing only: "+
+						"attach a twoi2chub_auth (GitHub, CILogon, Google or OIDC) before people use it.", plan.Namespace.ValueString(), plan.Name.ValueString()))
+			}
+			manifests := renderManifests(ch, rendered.Values, &plan, &resp.Diagnostics)
+			if manifests == nil {
+				return
+			}
+			r.checkCollisions(ctx, &plan, manifests, &resp.Diagnostics)
+			var before *hubvalues.Hub
+			if !creating {
+				if h, d := state.toHub(ctx); !d.HasError() {
+					before = &h
+				}
+			}
+			r.checkImages(ctx, hub, before, &resp.Diagnostics)
 		}
 	}
 
+	// url is known from a domain; without one it is the proxy's external
+	// address, which an apply may change, and refresh reads.
+	switch u, known := hubURL(&plan); {
+	case known && u != "":
+		plan.URL = types.StringValue(u)
+	case known && !creating && !releaseChanges(&plan, &state):
+		plan.URL = state.URL
+	default:
+		plan.URL = types.StringUnknown()
+	}
 	if creating {
 		plan.ReleaseRevision = types.Int64Unknown()
 		plan.Status = types.StringValue(statusDeployed)
@@ -286,7 +318,7 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	ctx = withLog(ctx)
 	if !releaseChanges(&plan, &state) {
 		// Only settings of the resource itself changed (delete_user_data, timeouts).
-		plan.ReleaseRevision, plan.Status, plan.AppVersion, plan.URL = state.ReleaseRevision, state.Status, state.AppVersion, state.URL
+		plan.ReleaseRevision, plan.Status, plan.AppVersion = state.ReleaseRevision, state.Status, state.AppVersion
 		plan.ValuesChecksum = state.ValuesChecksum
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
@@ -323,8 +355,12 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	if ch == nil {
 		return
 	}
-	rendered := r.render(ctx, m, ch, true, diags)
-	if rendered == nil {
+	rendered, _ := r.render(ctx, m, true, diags)
+	if rendered == nil || !r.validateValues(ch, rendered, diags) {
+		return
+	}
+	// Values unknown at plan are checked here, before anything is changed.
+	if renderManifests(ch, rendered.Values, m, diags) == nil {
 		return
 	}
 	client := r.client(diags)
@@ -337,8 +373,8 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 		diags.AddWarning("Recovered an interrupted release", res.Recovered)
 	}
 	if err != nil {
-		diags.AddError(fmt.Sprintf("Hub %s/%s did not become ready", ns, name),
-			fmt.Sprintf("%v\n\nThe release was rolled back (or, on first install, removed); users' volumes are kept. Fix the cause and apply again.", err))
+		summary, detail := explainApplyError(ns+"/"+name, r.data.conn.Host(), err)
+		diags.AddError(summary, detail)
 		return
 	}
 	m.ID = types.StringValue(ns + "/" + name)
@@ -346,28 +382,82 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	m.AppVersion = types.StringValue(res.Info.AppVersion)
 	m.Status = types.StringValue(res.Info.Status)
 	m.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
-	m.URL = r.publicURL(ctx, m)
+	m.URL = r.publicURL(ctx, m, true)
 }
 
-// publicURL is the domain-based URL, or the proxy's external address.
-func (r *HubResource) publicURL(ctx context.Context, m *hubModel) types.String {
+// explainApplyError says what actually happened to a failed apply: whether
+// the cluster stopped answering (and at which step), whether the hub did not
+// become ready (and why), and what was done about it, a rollback only when
+// one was done.
+func explainApplyError(id, host string, err error) (summary, detail string) {
+	var ae *release.ApplyError
+	if !errors.As(err, &ae) {
+		return fmt.Sprintf("Cannot apply hub %s", id), err.Error()
+	}
+	var notReady *release.NotReadyError
+	var hookFailed *release.HookFailedError
+	undo := "Nothing was rolled back."
+	if ae.Undo != "" {
+		undo = strings.ToUpper(ae.Undo[:1]) + ae.Undo[1:] + "; users' volumes are kept."
+	}
+	if ae.UndoErr != nil {
+		undo = fmt.Sprintf("Undoing it failed: %v.", ae.UndoErr)
+	}
+	switch {
+	case ae.Unreachable:
+		where := "The Kubernetes API server"
+		if host != "" {
+			where += " at " + host
+		}
+		return fmt.Sprintf("The cluster stopped answering while applying hub %s", id),
+			fmt.Sprintf("%s stopped answering while %s:\n%v\n\nNothing could be rolled back while it does not answer, and the release may be "+
+				"left pending. The next apply, once the cluster answers, repairs it: it ends the interrupted revision (rolling back to the last "+
+				"good one), then applies this configuration. No helm command is needed.", where, ae.Step, ae.Err)
+	case errors.As(ae.Err, &notReady) || errors.As(ae.Err, &hookFailed):
+		return fmt.Sprintf("Hub %s did not become ready", id),
+			fmt.Sprintf("While %s:\n%v\n\n%s Fix the cause and apply again.", ae.Step, ae.Err, undo)
+	default:
+		verb := "upgrade"
+		if ae.Install {
+			verb = "install"
+		}
+		return fmt.Sprintf("Cannot %s hub %s", verb, id),
+			fmt.Sprintf("While %s: %v\n\n%s", ae.Step, explainHelmRefusal(ae.Err), undo)
+	}
+}
+
+// explainHelmRefusal rewrites Helm's ownership conflict, which names no
+// culprit a person can find, into the release that owns the object.
+func explainHelmRefusal(err error) string {
+	msg := err.Error()
+	m := ownershipConflict.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	return fmt.Sprintf("%s %q exists and belongs to another release (%s is %q): the chart names cluster-wide objects after the release, "+
+		"so two hubs in one cluster need different names. Helm said: %s", m[1], m[2], m[3], m[4], msg)
+}
+
+var ownershipConflict = regexp.MustCompile(`(\w+) "([^"]+)" in namespace "[^"]*" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "([^"]+)" must equal "[^"]*": current value is "([^"]*)"`)
+
+// publicURL is the domain-based URL, or the proxy's external address
+// (fresh: read now, not from the refresh's shared listing).
+func (r *HubResource) publicURL(ctx context.Context, m *hubModel, fresh bool) types.String {
 	if u, _ := hubURL(m); u != "" {
 		return types.StringValue(u)
 	}
-	cs, err := r.data.conn.Clientset()
+	if t := m.ProxyServiceType.ValueString(); t != "" && t != "LoadBalancer" {
+		return types.StringNull()
+	}
+	client, err := r.data.releaseClient()
 	if err != nil {
 		return types.StringNull()
 	}
-	svc, err := cs.CoreV1().Services(m.Namespace.ValueString()).Get(ctx, "proxy-public", metav1.GetOptions{})
-	if err != nil || svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+	addr, err := client.PublicAddress(ctx, m.Namespace.ValueString(), m.Name.ValueString(), fresh)
+	if err != nil || addr == "" {
 		return types.StringNull()
 	}
-	for _, ing := range svc.Status.LoadBalancer.Ingress {
-		if host := ing.Hostname + ing.IP; host != "" {
-			return types.StringValue("http://" + host + "/")
-		}
-	}
-	return types.StringNull()
+	return types.StringValue("http://" + addr + "/")
 }
 
 func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -386,7 +476,7 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		addConnectionError(&resp.Diagnostics, r.data.conn, err)
 		return
 	}
-	if info == nil {
+	if info == nil || info.Status == string(helmrelease.StatusUninstalled) {
 		tflog.Warn(ctx, "release not found; it will be planned for creation", map[string]any{"namespace": ns, "name": name})
 		resp.State.RemoveResource(ctx)
 		return
@@ -401,19 +491,26 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	digest := hubvalues.DriftDigest(info.Config)
 	if digest != state.ValuesChecksum.ValueString() {
 		// The deployed values are not what this state rendered: read the
-		// settings back from them, so the plan shows the drift attribute by attribute.
+		// settings back from them, so the plan shows the drift attribute by
+		// attribute. Secrets are never read into state.
 		auth, _ := state.authValues()
-		hub, err := hubvalues.ParseWith(info.Config, auth)
+		hub, omitted, err := hubvalues.ParseWith(info.Config, auth)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot read the release's values", err.Error())
 			return
 		}
+		if len(omitted) > 0 {
+			resp.Diagnostics.AddAttributeWarning(path.Root("extra_values"), "Secrets left out of extra_values",
+				fmt.Sprintf("Release %s/%s holds secrets at %s. Terraform never stores secrets, so extra_values leaves them out, and applying "+
+					"this configuration removes them from the release. To keep them, pass an authenticator's client secret through a "+
+					"twoi2chub_auth (`client_secret` from a Kubernetes Secret, or the write-only `client_secret_wo`), and other secrets "+
+					"through a Kubernetes Secret the hub reads (z2jh hub.existingSecret or extraEnv valueFrom).",
+					ns, name, hubvalues.DottedList(omitted)))
+		}
 		resp.Diagnostics.Append(state.setFromHub(ctx, hub)...)
 		state.ValuesChecksum = types.StringValue(digest)
 	}
-	if u, _ := hubURL(&state); u != "" {
-		state.URL = types.StringValue(u)
-	}
+	state.URL = r.publicURL(ctx, &state, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -24,29 +24,31 @@ import (
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/charttest"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/testbed"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/z2jhtest"
 )
 
 const hubAddr = "twoi2chub_hub.test"
 
-// hubConfig is a provider block and a hub in namespace ns from the test
-// repository, with body added inside the resource.
-func hubConfig(cp *testbed.ControlPlane, ns, body string) string {
-	return providerKubeconfig(cp) + fmt.Sprintf(`
+// hubConfig is a provider block and the env's hub from the real chart, with
+// body added inside the resource.
+func hubConfig(e *hubEnv, body string) string {
+	return providerKubeconfig(e.cp) + fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
 %s
 }
-`, ns, testRepo.URL, body)
+`, e.name, e.ns, e.repo, body)
 }
 
 type hubEnv struct {
 	cp       *testbed.ControlPlane
 	ns       string
+	name     string // the hub's release name
+	repo     string // the real chart's repository
 	client   kubernetes.Interface
 	releases *release.Client
 	ctx      context.Context
@@ -65,12 +67,13 @@ func newHubEnv(t *testing.T) *hubEnv {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	t.Cleanup(cancel)
-	return &hubEnv{cp: cp, ns: cp.Namespace(t), client: cs, releases: rc, ctx: ctx}
+	ns := cp.Namespace(t)
+	return &hubEnv{cp: cp, ns: ns, name: hubName(ns), repo: requireRealChart(t), client: cs, releases: rc, ctx: ctx}
 }
 
 func (e *hubEnv) latest(t *testing.T) *release.Info {
 	t.Helper()
-	info, err := e.releases.Latest(e.ctx, e.ns, "hub")
+	info, err := e.releases.Latest(e.ctx, e.ns, e.name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,18 +207,18 @@ func TestAccHubLifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: hubConfig(e.cp, e.ns, ""),
+				Config: hubConfig(e, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionCreate),
 					plancheck.ExpectKnownValue(hubAddr, tfjsonpath.New("values_checksum"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
-					plancheck.ExpectKnownValue(hubAddr, tfjsonpath.New("app_version"), knownvalue.StringExact("5.4.3")),
+					plancheck.ExpectKnownValue(hubAddr, tfjsonpath.New("app_version"), knownvalue.StringExact("5.5.0")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("id"), knownvalue.StringExact(e.ns+"/hub")),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("id"), knownvalue.StringExact(e.ns+"/"+e.name)),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("status"), knownvalue.StringExact("deployed")),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("release_revision"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("chart_version"), knownvalue.StringExact("4.4.0")),
-					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("app_version"), knownvalue.StringExact("5.4.3")),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("app_version"), knownvalue.StringExact("5.5.0")),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("url"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("delete_user_data"), knownvalue.Bool(false)),
 				},
@@ -228,11 +231,11 @@ func TestAccHubLifecycle(t *testing.T) {
 				ResourceName:            hubAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateId:           e.ns + "/hub",
+				ImportStateId:           e.ns + "/" + e.name,
 				ImportStateVerifyIgnore: []string{"chart_repository"},
 			},
 			{
-				Config: hubConfig(e.cp, e.ns, fullHubBody+`
+				Config: hubConfig(e, fullHubBody+`
   domain = "hub.example.org"
   https = {
     mode          = "letsencrypt"
@@ -268,7 +271,7 @@ func TestAccHubLifecycle(t *testing.T) {
 				ResourceName:      hubAddr,
 				ImportState:       true,
 				ImportStateVerify: true,
-				ImportStateId:     e.ns + "/hub",
+				ImportStateId:     e.ns + "/" + e.name,
 				// chart_repository is not recorded in a release; extra_values is
 				// compared as YAML by the provider, not as text (see
 				// TestAccHubImportGeneratesConfig for a plan with no changes).
@@ -282,14 +285,14 @@ func TestAccHubLifecycle(t *testing.T) {
 // person can, and checks that the next plan shows it.
 func TestAccHubDrift(t *testing.T) {
 	e := newHubEnv(t)
-	config := hubConfig(e.cp, e.ns, `
+	config := hubConfig(e, `
   image = "quay.io/jupyter/base-notebook:2025-01-06"
   culling = { enabled = true, timeout = 3600 }`)
 	helmUpgrade := func(values map[string]any) {
 		cfg := helmCLIConfig(t, e.cp, e.ns)
 		up := action.NewUpgrade(cfg)
 		up.ReuseValues = true
-		if _, err := up.Run("hub", loadTestChart(t), values); err != nil {
+		if _, err := up.Run(e.name, realChart(t), values); err != nil {
 			t.Fatalf("helm upgrade: %v", err)
 		}
 	}
@@ -333,7 +336,7 @@ func TestAccHubDrift(t *testing.T) {
 			{
 				// `helm uninstall hub`
 				PreConfig: func() {
-					if _, err := action.NewUninstall(helmCLIConfig(t, e.cp, e.ns)).Run("hub"); err != nil {
+					if _, err := action.NewUninstall(helmCLIConfig(t, e.cp, e.ns)).Run(e.name); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -388,14 +391,8 @@ func helmCLIConfig(t *testing.T, cp *testbed.ControlPlane, ns string) *action.Co
 	return cfg
 }
 
-func loadTestChart(t *testing.T) *chart.Chart {
-	t.Helper()
-	ch, err := charttest.Load(DefaultChartVersion, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ch
-}
+// realChart is the real chart, as a person running `helm` would install it.
+func realChart(t *testing.T) *chart.Chart { return z2jhtest.Chart(t) }
 
 // TestAccHubImportGeneratesConfig installs a hub with plain Helm, with values
 // a community might have written by hand, then imports it with an import
@@ -421,8 +418,8 @@ func TestAccHubImportGeneratesConfig(t *testing.T) {
 		"scheduling": map[string]any{"userPods": map[string]any{"nodeAffinity": map[string]any{"matchNodePurpose": "require"}}},
 	}
 	install := action.NewInstall(helmCLIConfig(t, e.cp, e.ns))
-	install.ReleaseName, install.Namespace = "hub", e.ns
-	if _, err := install.Run(loadTestChart(t), values); err != nil {
+	install.ReleaseName, install.Namespace = e.name, e.ns
+	if _, err := install.Run(realChart(t), values); err != nil {
 		t.Fatalf("helm install: %v", err)
 	}
 	imported := "twoi2chub_hub.imported"
@@ -433,7 +430,7 @@ func TestAccHubImportGeneratesConfig(t *testing.T) {
 			ResourceName:    imported,
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithID,
-			ImportStateId:   e.ns + "/hub",
+			ImportStateId:   e.ns + "/" + e.name,
 			GenerateConfig:  true,
 			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(imported, plancheck.ResourceActionNoop),
@@ -456,12 +453,12 @@ func TestAccHubImportGeneratesConfig(t *testing.T) {
 // failed upgrade is rolled back and the state keeps the last good settings.
 func TestAccHubWaitsWithReasons(t *testing.T) {
 	e := newHubEnv(t)
-	good := hubConfig(e.cp, e.ns, `
+	good := hubConfig(e, `
   image = "quay.io/jupyter/base-notebook:2025-01-06"`)
-	stuck := hubConfig(e.cp, e.ns, `
+	stuck := hubConfig(e, `
   image        = "quay.io/jupyter/base-notebook:2025-01-06"
   extra_values = yamlencode({ hub = { nodeSelector = { pool = "nowhere" } } })
-  timeouts     = { create = "5s", update = "5s" }`)
+  timeouts     = { create = "30s", update = "30s" }`)
 	notReady := regexp.MustCompile(`did not become ready(.|\n)*Deployment ` + e.ns + `/hub: 0 of 1 replicas available(.|\n)*didn't(.|\n)*match(.|\n)*selector(.|\n)*FailedScheduling`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -499,12 +496,11 @@ func TestAccHubWaitsWithReasons(t *testing.T) {
 // and the hub database claim survive, with their volumes, and are used again.
 // delete_user_data = true then removes them and the namespace.
 func TestAccHubKeepsUserData(t *testing.T) {
-	cp := testAccPreCheck(t)
 	e := newHubEnv(t)
 	ns := "userdata-" + strings.ToLower(randomSuffix())
-	e.ns = ns
+	e.ns, e.name = ns, hubName(ns)
 	t.Cleanup(func() { _ = e.client.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
-	config := func(extra string) string { return hubConfig(cp, ns, extra) }
+	config := func(extra string) string { return hubConfig(e, extra) }
 	uids := map[string]string{}
 	claimUIDs := func() (map[string]string, error) {
 		out := map[string]string{}
@@ -586,8 +582,10 @@ func TestAccHubKeepsUserData(t *testing.T) {
 func createUserClaim(e *hubEnv, user string) error {
 	pvc := &corev1.PersistentVolumeClaim{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:   "claim-" + user,
-			Labels: map[string]string{"app": "jupyterhub", "component": "singleuser-storage", "hub.jupyter.org/username": user},
+			Name: "claim-" + user,
+			// The labels KubeSpawner gives a user's claim under z2jh (common_labels).
+			Labels: map[string]string{"app": "jupyterhub", "component": "singleuser-storage", "hub.jupyter.org/username": user,
+				"release": e.name, "app.kubernetes.io/instance": e.name, "app.kubernetes.io/managed-by": "kubespawner"},
 		},
 		Spec: corev1.PersistentVolumeClaimSpec{
 			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
@@ -609,11 +607,11 @@ func TestAccHubLazyConnection(t *testing.T) {
 	e := newHubEnv(t)
 	config := unknownConnectionProvider(e.cp) + fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
 }
-`, e.ns, testRepo.URL)
+`, e.name, e.ns, e.repo)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -46,19 +46,25 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 		MarkdownDescription: "A community's JupyterHub: one release of the upstream " +
 			"[zero-to-jupyterhub](https://z2jh.jupyter.org) chart in its own namespace, installed and upgraded with the Helm SDK.\n\n" +
 			"The hub is described by typed attributes, so a plan shows exactly which setting changes; chart values are " +
-			"validated against the chart's own schema during `plan`; secrets the hub generates stay in Kubernetes; " +
-			"drift made outside Terraform shows in the next plan; and destroying the hub keeps users' home directories " +
+			"validated against the chart's own schema and rendered with its templates during `plan`; the images it names are looked up in " +
+			"their registries; secrets the hub generates stay in Kubernetes; and destroying the hub keeps users' home directories " +
 			"unless `delete_user_data = true`.\n\n" +
+			"**Drift.** Each refresh reads the release's latest revision. Changed values (a `helm upgrade` or `helm rollback` by hand) " +
+			"show in the next plan attribute by attribute, values without a typed attribute in `extra_values`, secrets never; a failed or " +
+			"pending release plans a repair; a missing release or namespace plans a re-creation. Objects changed directly " +
+			"(`kubectl edit`) are not compared and are not detected.\n\n" +
 			"Values are layered, later winning: the chart's defaults, then what the typed attributes set, then `auth`, then `extra_values`.\n\n" +
 			"~> **Authentication.** Without `auth` (a `twoi2chub_auth`), the chart's default `dummy` authenticator lets " +
 			"anyone log in with any user name. Use that for testing only; the plan warns about it.",
 		Attributes: map[string]schema.Attribute{
 			"id": idAttribute(),
 			"name": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Helm release name, e.g. `\"hub\"`. Changing it replaces the hub (users' data is kept).",
-				Validators:          []validator.String{checkString(validate.ReleaseName)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required: true,
+				MarkdownDescription: "Helm release name, e.g. the community's name `\"hackweek\"`. The chart names its cluster-wide objects " +
+					"(the user scheduler's ClusterRole) after it, so hubs sharing a cluster need different names; the plan fails, naming the other " +
+					"hub's namespace, when one is taken. Changing it replaces the hub (users' data is kept).",
+				Validators:    []validator.String{checkString(validate.ReleaseName)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"namespace": schema.StringAttribute{
 				Required: true,

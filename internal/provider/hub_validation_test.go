@@ -66,6 +66,10 @@ ingress = { class_name = "nginx" }`, want: `cannot be specified when "ingress" i
 		{name: "extra values that are not YAML", body: `extra_values = "singleuser: {"`, want: `not valid YAML or JSON`, at: `extra_values`},
 		{name: "extra values with a wrong type", body: `extra_values = yamlencode({ cull = { timeout = "1h" } })`, want: `rejects the value at /cull/timeout: got string`, at: `extra_values`, needsSchema: true},
 		{name: "extra values with an unknown key", body: `extra_values = yamlencode({ singleuser = { imagePullPolicy = "Always" } })`, want: `"imagePullPolicy" is not a setting the chart knows`, at: `extra_values`, needsSchema: true},
+		{name: "extra values replacing the profiles", body: `profiles = [{ display_name = "Small" }]
+extra_values = yamlencode({ singleuser = { profileList = [] } })`, want: "`extra_values` sets singleuser.profileList, which `profiles` writes as a list", at: `extra_values`},
+		{name: "extra values replacing the auth's environment", body: `auth = jsonencode({ hub = { extraEnv = { OAUTH_CLIENT_SECRET = { valueFrom = { secretKeyRef = { name = "a", key = "b" } } } } } })
+extra_values = yamlencode({ hub = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets hub.extraEnv, which `auth` writes as a map", at: `extra_values`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
@@ -78,7 +82,7 @@ ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a 
 			if tc.needsSchema {
 				requireSchema(t)
 			}
-			name, namespace := `name = "hub"`, `namespace = "plan-only"`
+			name, namespace := `name = "plan-only"`, `namespace = "plan-only"`
 			if regexp.MustCompile(`^name\b`).MatchString(tc.body) {
 				name = ""
 			}
@@ -95,7 +99,7 @@ resource "twoi2chub_hub" "test" {
   chart_repository = %q
   %s
 }
-`, name, namespace, testRepo.URL, tc.body),
+`, name, namespace, requireRealChart(t), tc.body),
 					PlanOnly:    true,
 					ExpectError: messageAt(tc.want, tc.at),
 				}},

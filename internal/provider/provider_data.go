@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authvalues"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/imagebuild"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
 )
@@ -27,6 +28,10 @@ type providerData struct {
 	charts  *release.ChartCache
 	oidc    authvalues.Discoverer
 	version string
+	// registry answers whether the images a hub names exist.
+	registry imagebuild.Registry
+	// schemas holds compiled chart values schemas by their SHA-256.
+	schemas sync.Map
 
 	releasesOnce sync.Once
 	releases     *release.Client

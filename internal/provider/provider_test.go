@@ -25,9 +25,10 @@ import (
 // through SSL_CERT_FILE like any public issuer would be through system roots.
 var testIssuer string
 
-// testRepo serves the z2jh-shaped test chart (with the real chart's values
-// schema when ../shared has it) to every test in this binary.
-var testRepo *charttest.Repo
+// realChartRepo is where tests install the real zero-to-jupyterhub chart from:
+// ../shared/z2jh/repo served on loopback, else its public repository; empty,
+// with realChartMissing saying why, when neither can be had.
+var realChartRepo, realChartMissing string
 
 // One local control plane serves every test in this binary (see testbed.RunMain),
 // with a chart cache of its own so the developer's cache is neither used nor filled.
@@ -44,35 +45,43 @@ func testMain(m *testing.M) int {
 	issuer := startTestIssuer(cacheDir)
 	defer issuer.Close()
 
-	var schema []byte
-	if dir, ok := z2jhtest.Dir(); ok {
-		if schema, err = os.ReadFile(filepath.Join(dir, "values.schema.json")); err != nil {
+	if dir, ok := z2jhtest.RepoDir(); ok {
+		real, err := charttest.ServeDir(dir)
+		if err != nil {
+			panic(err)
+		}
+		defer real.Close()
+		realChartRepo = real.URL
+	} else if _, err := z2jhtest.ChartArchive(); err == nil {
+		realChartRepo = z2jhtest.PublicRepository
+	} else {
+		realChartMissing = fmt.Sprintf("the real zero-to-jupyterhub %s chart is not available: no ../shared/z2jh/repo beside the repository and %s cannot be reached (%v)",
+			z2jhtest.Version, z2jhtest.PublicRepository, err)
+	}
+	// Imported hubs name the upstream repository, which this machine may not
+	// reach: seed the cache with the real chart as if it had been downloaded.
+	if archive, err := z2jhtest.ChartArchive(); err == nil {
+		cache := &release.ChartCache{Dir: release.DefaultCacheDir()}
+		if err := cache.Preload(release.ChartSource{Repository: DefaultChartRepository, Name: hubChartName, Version: DefaultChartVersion}, archive); err != nil {
 			panic(err)
 		}
 	}
-	ch, err := charttest.Load(DefaultChartVersion, schema)
-	if err != nil {
-		panic(err)
-	}
-	if testRepo, err = charttest.NewRepo(); err != nil {
-		panic(err)
-	}
-	defer testRepo.Close()
-	if err := testRepo.Add(ch); err != nil {
-		panic(err)
-	}
-	// Imported hubs name the upstream repository, which this machine cannot
-	// reach: seed the cache with the test chart as if it had been downloaded.
-	archive, err := charttest.Archive(ch)
-	if err != nil {
-		panic(err)
-	}
-	cache := &release.ChartCache{Dir: release.DefaultCacheDir()}
-	if err := cache.Preload(release.ChartSource{Repository: DefaultChartRepository, Name: hubChartName, Version: DefaultChartVersion}, archive); err != nil {
-		panic(err)
-	}
 	return testbed.RunMain(m)
 }
+
+// requireRealChart returns the repository of the real chart, or skips.
+func requireRealChart(t *testing.T) string {
+	t.Helper()
+	if realChartRepo == "" {
+		t.Skip(realChartMissing)
+	}
+	return realChartRepo
+}
+
+// hubName is a release name unique to a test's namespace: the chart names
+// cluster-wide objects after the release, so hubs of different tests (and a
+// failed test's leftovers) must not share one.
+func hubName(ns string) string { return "hub-" + ns[len(ns)-6:] }
 
 // requireSchema skips tests that need the real chart's values schema.
 func requireSchema(t *testing.T) {

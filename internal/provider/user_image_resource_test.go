@@ -58,15 +58,16 @@ resource "twoi2chub_user_image" "env" {
 }
 
 resource "twoi2chub_hub" "test" {
-  name             = "hub"
+  name             = %q
   namespace        = %q
   chart_repository = %q
+  image            = twoi2chub_user_image.env.image_digest_ref
   profiles = [{
     display_name = "Hackweek environment"
     image        = twoi2chub_user_image.env.image_digest_ref
   }]
 }
-`, e.repo.URL, e.reg.Host, e.ns, extra, e.ns, testRepo.URL)
+`, e.repo.URL, e.reg.Host, e.ns, extra, e.name, e.ns, e.hubEnv.repo)
 }
 
 // deployedProfileImage is the image the hub's first profile runs.

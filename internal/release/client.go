@@ -6,19 +6,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
 
 	"helm.sh/helm/v3/pkg/action"
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/kube"
 	helmrelease "helm.sh/helm/v3/pkg/release"
-	"helm.sh/helm/v3/pkg/storage/driver"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -44,6 +39,8 @@ type Client struct {
 	discoveryOnce sync.Once
 	discovery     discovery.CachedDiscoveryInterface
 	discoveryErr  error
+
+	addresses addressCache
 }
 
 // New returns a Client for the cluster cfg points at.
@@ -181,110 +178,10 @@ func infoFrom(r *helmrelease.Release) *Info {
 	return i
 }
 
-// ApplyRequest asks for a release to match Chart and Values.
-type ApplyRequest struct {
-	Namespace string
-	Name      string
-	Chart     *chart.Chart
-	Values    map[string]any
-	Timeout   time.Duration
-}
-
-// Result of Apply.
-type Result struct {
-	Info *Info
-	// Recovered describes a release left behind by an interrupted operation
-	// and what was done about it; empty when nothing was needed.
-	Recovered string
-}
-
-// maxHistory bounds the revisions Helm keeps per release (each holds the chart).
-const maxHistory = 5
-
-// Apply installs the release or upgrades it, first recovering a release that
-// an interrupted apply left pending. It waits for the release's Deployments
-// to become available; a failed install is removed and a failed upgrade is
-// rolled back (Helm's atomic mode), and the error names what was not ready.
-func (c *Client) Apply(ctx context.Context, req ApplyRequest) (*Result, error) {
-	cfg, err := c.actionConfig(ctx, req.Namespace)
-	if err != nil {
-		return nil, err
-	}
-	logf := logFrom(ctx)
-	res := &Result{}
-	last, err := cfg.Releases.Last(req.Name)
-	if err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
-		return nil, fmt.Errorf("reading release %s/%s: %w", req.Namespace, req.Name, err)
-	}
-	if last != nil && last.Info.Status.IsPending() {
-		if res.Recovered, err = c.recover(ctx, cfg, last, req.Timeout); err != nil {
-			return nil, err
-		}
-		last, err = cfg.Releases.Last(req.Name)
-		if err != nil && !errors.Is(err, driver.ErrReleaseNotFound) {
-			return nil, err
-		}
-	}
-
-	var rel *helmrelease.Release
-	if last == nil || last.Info.Status == helmrelease.StatusUninstalled {
-		install := action.NewInstall(cfg)
-		install.ReleaseName, install.Namespace = req.Name, req.Namespace
-		install.Wait, install.Atomic, install.Timeout = true, true, req.Timeout
-		logf("installing release %s/%s (chart %s %s)", req.Namespace, req.Name, req.Chart.Metadata.Name, req.Chart.Metadata.Version)
-		rel, err = install.RunWithContext(ctx, req.Chart, req.Values)
-	} else {
-		upgrade := action.NewUpgrade(cfg)
-		upgrade.Namespace = req.Namespace
-		upgrade.Wait, upgrade.Atomic, upgrade.Timeout = true, true, req.Timeout
-		upgrade.MaxHistory = maxHistory
-		upgrade.CleanupOnFail = true
-		logf("upgrading release %s/%s from revision %d (chart %s %s)", req.Namespace, req.Name, last.Version, req.Chart.Metadata.Name, req.Chart.Metadata.Version)
-		rel, err = upgrade.RunWithContext(ctx, req.Name, req.Chart, req.Values)
-	}
-	if err != nil {
-		return res, err
-	}
-	res.Info = infoFrom(rel)
-	return res, nil
-}
-
-// recover ends a pending operation the way a person would with `helm
-// rollback` or `helm uninstall`, and says what it did.
-func (c *Client) recover(ctx context.Context, cfg *action.Configuration, last *helmrelease.Release, timeout time.Duration) (string, error) {
-	logf := logFrom(ctx)
-	history, err := cfg.Releases.History(last.Name)
-	if err != nil {
-		return "", err
-	}
-	sort.Slice(history, func(i, j int) bool { return history[i].Version > history[j].Version })
-	for _, r := range history {
-		if r.Version < last.Version && (r.Info.Status == helmrelease.StatusDeployed || r.Info.Status == helmrelease.StatusSuperseded) {
-			rb := action.NewRollback(cfg)
-			rb.Version, rb.Wait, rb.Timeout, rb.MaxHistory = r.Version, true, timeout, maxHistory
-			logf("release %s/%s revision %d is %s: rolling back to revision %d", last.Namespace, last.Name, last.Version, last.Info.Status, r.Version)
-			if err := rb.Run(last.Name); err != nil {
-				return "", fmt.Errorf("release %s/%s was left %s by an interrupted operation and rolling back to revision %d failed: %w",
-					last.Namespace, last.Name, last.Info.Status, r.Version, err)
-			}
-			return fmt.Sprintf("Release %s/%s revision %d was left %s by an interrupted apply; it was rolled back to revision %d, then the planned change was applied.",
-				last.Namespace, last.Name, last.Version, last.Info.Status, r.Version), nil
-		}
-	}
-	un := action.NewUninstall(cfg)
-	un.Wait, un.Timeout = true, timeout
-	logf("release %s/%s revision %d is %s with no earlier revision: removing it", last.Namespace, last.Name, last.Version, last.Info.Status)
-	if _, err := un.Run(last.Name); err != nil {
-		return "", fmt.Errorf("release %s/%s was left %s by an interrupted install and removing it failed: %w", last.Namespace, last.Name, last.Info.Status, err)
-	}
-	return fmt.Sprintf("Release %s/%s was left %s by an interrupted install; it was removed and installed again (volumes marked to keep, such as the hub database, were kept).",
-		last.Namespace, last.Name, last.Info.Status), nil
-}
-
 // Uninstall removes the release and waits for its objects to go. Volumes the
 // chart marks helm.sh/resource-policy=keep stay. A missing release is not an error.
 func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout time.Duration) error {
-	cfg, err := c.actionConfig(ctx, namespace)
+	cfg, _, err := c.actionConfig(ctx, namespace, time.Now().Add(timeout))
 	if err != nil {
 		return err
 	}
@@ -293,22 +190,6 @@ func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout 
 	un.IgnoreNotFound = true
 	_, err = un.Run(name)
 	return err
-}
-
-// actionConfig builds Helm's per-namespace configuration over the shared
-// client config, with our waiter in place of Helm's --wait.
-func (c *Client) actionConfig(ctx context.Context, namespace string) (*action.Configuration, error) {
-	getter := &restGetter{client: c, namespace: namespace}
-	cfg := new(action.Configuration)
-	if err := cfg.Init(getter, namespace, "secret", logFrom(ctx)); err != nil {
-		return nil, err
-	}
-	kc, ok := cfg.KubeClient.(*kube.Client)
-	if !ok {
-		return nil, fmt.Errorf("unexpected Helm kube client %T", cfg.KubeClient)
-	}
-	cfg.KubeClient = &waitingKube{Client: kc, waiter: &Waiter{Client: c.clientset, Logf: logFrom(ctx)}, ctx: ctx}
-	return cfg, nil
 }
 
 func (c *Client) cachedDiscovery() (discovery.CachedDiscoveryInterface, error) {

@@ -49,8 +49,11 @@ type Cleanup struct {
 // CleanupAfterUninstall deals with what outlives a release: users' home
 // claims (made by KubeSpawner, not by Helm), the kept hub database claim and
 // the namespace. Without deleteUserData every claim stays, and so does the
-// namespace holding them; the namespace goes only if the provider created it
-// (for this hub or its auth) and neither claims nor other releases are left in it.
+// namespace holding them. With it, only this release's claims go (KubeSpawner
+// labels users' claims with the release; Helm annotates its own), never
+// another hub's in the same namespace; and the namespace goes only if the
+// provider created it for this release and neither claims nor other releases
+// are left in it.
 func (c *Client) CleanupAfterUninstall(ctx context.Context, namespace, releaseName string, deleteUserData bool) (Cleanup, error) {
 	var out Cleanup
 	claims, err := c.clientset.CoreV1().PersistentVolumeClaims(namespace).List(ctx, metav1.ListOptions{})
@@ -61,8 +64,8 @@ func (c *Client) CleanupAfterUninstall(ctx context.Context, namespace, releaseNa
 		return out, err
 	}
 	for _, pvc := range claims.Items {
-		ours := pvc.Labels["release"] == releaseName || pvc.Labels["component"] == "singleuser-storage" ||
-			pvc.Annotations["meta.helm.sh/release-name"] == releaseName
+		ours := pvc.Labels["release"] == releaseName || pvc.Labels["app.kubernetes.io/instance"] == releaseName ||
+			(pvc.Annotations["meta.helm.sh/release-name"] == releaseName && pvc.Annotations["meta.helm.sh/release-namespace"] == namespace)
 		if deleteUserData && ours {
 			if err := c.clientset.CoreV1().PersistentVolumeClaims(namespace).Delete(ctx, pvc.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 				return out, fmt.Errorf("deleting claim %s/%s: %w", namespace, pvc.Name, err)
@@ -82,7 +85,7 @@ func (c *Client) CleanupAfterUninstall(ctx context.Context, namespace, releaseNa
 	if err != nil {
 		return out, err
 	}
-	if ns.Labels[managedByLabel] != managedByValue || len(out.KeptClaims) > 0 {
+	if ns.Labels[managedByLabel] != managedByValue || ns.Annotations[CreatedForAnnotation] != releaseName || len(out.KeptClaims) > 0 {
 		return out, nil
 	}
 	others, err := c.metadata.Resource(secretsResource).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: "owner=helm"})

@@ -31,7 +31,7 @@ func testChart(t *testing.T) *chart.Chart {
 	return ch
 }
 
-func newClient(t *testing.T) (*Client, kubernetes.Interface, *testbed.ControlPlane) {
+func newClient(t testing.TB) (*Client, kubernetes.Interface, *testbed.ControlPlane) {
 	t.Helper()
 	cp := testbed.Get(t)
 	cs, err := cp.Client()
@@ -45,7 +45,7 @@ func newClient(t *testing.T) (*Client, kubernetes.Interface, *testbed.ControlPla
 	return c, cs, cp
 }
 
-func ctxFor(t *testing.T) context.Context {
+func ctxFor(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return WithLog(ctx, t.Logf)
@@ -173,7 +173,7 @@ func TestFailedUpgradeRollsBack(t *testing.T) {
 // process leaves it.
 func markLatest(t *testing.T, c *Client, ctx context.Context, ns string, status helmrelease.Status) {
 	t.Helper()
-	cfg, err := c.actionConfig(ctx, ns)
+	cfg, _, err := c.actionConfig(ctx, ns, time.Now().Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestRecoverPending(t *testing.T) {
 			}
 			markLatest(t, c, ctx, ns, tc.status)
 			// Helm itself refuses to go on.
-			cfg, _ := c.actionConfig(ctx, ns)
+			cfg, _, _ := c.actionConfig(ctx, ns, time.Now().Add(time.Minute))
 			if _, err := action.NewUpgrade(cfg).Run("hub", ch, nil); err == nil || !strings.Contains(err.Error(), "another operation") {
 				t.Fatalf("plain helm upgrade on a %s release: %v", tc.status, err)
 			}

@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -71,6 +73,7 @@ type ControlPlane struct {
 
 	procs   []*process
 	cancel  context.CancelFunc // stops in-process helpers (the provisioner)
+	mu      sync.Mutex         // guards procs while the API server restarts
 	ownDir  bool
 	logf    func(string, ...any)
 	stopped bool
@@ -250,6 +253,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err := startProvisioner(helpers, client); err != nil {
 		return cp, fmt.Errorf("starting the volume provisioner: %w", err)
 	}
+	go playImageAwaiters(helpers, client)
 	cp.ReadyAfter = time.Since(began)
 	cp.logf("testbed: control plane ready in %s (%d nodes), logs in %s", cp.ReadyAfter.Round(time.Millisecond), len(cp.Nodes), cp.Dir)
 	return cp, nil
@@ -264,8 +268,58 @@ func (cp *ControlPlane) start(binDir, name string, args ...string) (*process, er
 	return p, nil
 }
 
+// StopAPIServer kills the API server, as a crashed control plane or a lost
+// network would look to clients: connections are refused until StartAPIServer.
+// Everything else keeps running and reconnects afterwards.
+func (cp *ControlPlane) StopAPIServer() {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	for _, p := range cp.procs {
+		if p.name == "kube-apiserver" {
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			<-p.done
+		}
+	}
+}
+
+// StartAPIServer starts the API server again, on the same address and data,
+// and returns once it is ready.
+func (cp *ControlPlane) StartAPIServer(ctx context.Context) error {
+	cp.mu.Lock()
+	var restarted *process
+	for i, p := range cp.procs {
+		if p.name != "kube-apiserver" {
+			continue
+		}
+		if done, _ := p.exited(); !done {
+			cp.mu.Unlock()
+			return fmt.Errorf("the API server is running")
+		}
+		np, err := p.restart()
+		if err != nil {
+			cp.mu.Unlock()
+			return err
+		}
+		cp.procs[i], restarted = np, np
+	}
+	cp.mu.Unlock()
+	if restarted == nil {
+		return fmt.Errorf("no API server in this control plane")
+	}
+	client, err := cp.Client()
+	if err != nil {
+		return err
+	}
+	return waitFor(ctx, "kube-apiserver /readyz after restart", []*process{restarted}, func(ctx context.Context) bool {
+		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		return err == nil && strings.TrimSpace(string(body)) == "ok"
+	})
+}
+
 // PIDs returns the process IDs of the control plane's processes.
 func (cp *ControlPlane) PIDs() []int {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
 	pids := make([]int, 0, len(cp.procs))
 	for _, p := range cp.procs {
 		pids = append(pids, p.cmd.Process.Pid)

@@ -20,6 +20,9 @@ import (
 // in <dir>/<name>.log.
 type process struct {
 	name    string
+	binary  string
+	args    []string
+	dir     string
 	cmd     *exec.Cmd
 	logPath string
 	done    chan struct{}
@@ -68,7 +71,8 @@ func (s *spawner) start(cmd *exec.Cmd) error {
 
 func startProcess(dir, name, binary string, args ...string) (*process, error) {
 	logPath := filepath.Join(dir, name+".log")
-	logFile, err := os.Create(logPath)
+	// Append: a restarted process keeps its earlier output in the same log.
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -84,13 +88,19 @@ func startProcess(dir, name, binary string, args ...string) (*process, error) {
 		logFile.Close()
 		return nil, fmt.Errorf("starting %s (%s): %w", name, binary, err)
 	}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p := &process{name: name, binary: binary, args: args, dir: dir, cmd: cmd, logPath: logPath, done: make(chan struct{})}
 	go func() {
 		p.waitErr = cmd.Wait()
 		logFile.Close()
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// restart starts the process again with the same binary and arguments; the
+// old one must have ended.
+func (p *process) restart() (*process, error) {
+	return startProcess(p.dir, p.name, p.binary, p.args...)
 }
 
 // exited reports whether the process has ended, with its error.

@@ -89,7 +89,7 @@ resource "twoi2chub_auth" "testing" {
 
 # A hub uses one of them.
 resource "twoi2chub_hub" "hackweek" {
-  name      = "hub"
+  name      = "hackweek"
   namespace = "hackweek"
   domain    = "hub.example.org"
   https     = { mode = "letsencrypt", contact_email = "it@example.org" }

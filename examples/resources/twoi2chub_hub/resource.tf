@@ -2,7 +2,7 @@
 # server sizes (one with a GPU), 20Gi home directories, idle servers stopped
 # after 30 minutes, and the hub and proxy kept on the core node pool.
 resource "twoi2chub_hub" "hackweek" {
-  name      = "hub"
+  name      = "hackweek"
   namespace = "hackweek"
 
   domain = "hackweek.example.org"

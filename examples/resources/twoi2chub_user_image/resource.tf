@@ -22,7 +22,7 @@ resource "twoi2chub_user_image" "hackweek" {
 }
 
 resource "twoi2chub_hub" "hackweek" {
-  name      = "hub"
+  name      = "hackweek"
   namespace = "hackweek"
 
   # The default image, pinned by digest.
