@@ -194,11 +194,15 @@ resource "twoi2chub_hub" "test" {
 }
 
 // TestAccAuthWriteOnlySecret gives the client secret as a write-only
-// attribute: the provider writes it into its Secret, and neither plan nor
-// state ever hold it. Needs a CLI with write-only attributes (1.11+).
+// attribute to an auth a hub uses: the provider writes it into its Secret,
+// and neither plan nor state ever hold it, not even as a plain hash. A new
+// value is rolled out by the next apply (the keyed fingerprint changes) and
+// the hub restarts with it. Needs a CLI with write-only attributes (1.11+):
+// it runs on Terraform 1.13.3 and OpenTofu.
 func TestAccAuthWriteOnlySecret(t *testing.T) {
 	e := newHubEnv(t)
 	secretValues := func() []string { return []string{"wo-secret-value-1", "wo-secret-value-2"} }
+	hashes := func() []string { return plainHashes(e.ns, "oidc", secretValues()...) }
 	// The secret comes in as an ephemeral variable, as it would from a vault:
 	// neither the plan, nor the state, nor the configuration holds it.
 	hcl := providerKubeconfig(e.cp) + fmt.Sprintf(`
@@ -220,7 +224,14 @@ resource "twoi2chub_auth" "test" {
   }
   client_secret_wo = var.client_secret
 }
-`, e.ns)
+
+resource "twoi2chub_hub" "test" {
+  name             = %q
+  namespace        = %q
+  chart_repository = %q
+  auth             = twoi2chub_auth.test.hub_config
+}
+`, e.ns, e.name, e.ns, e.repo)
 	secret := func(v string) config.Variables { return config.Variables{"client_secret": config.StringVariable(v)} }
 	stored := func() string {
 		s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "twoi2chub-auth-oidc", metav1.GetOptions{})
@@ -241,6 +252,8 @@ resource "twoi2chub_auth" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "oidc", "wo-secret-value-1"},
 					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("twoi2chub-auth-oidc")),
 					hubConfigHas{authAddr, "hub.config.GenericOAuthenticator.auth_state_groups_key", "oauth_user.groups"},
@@ -250,7 +263,7 @@ resource "twoi2chub_auth" "test" {
 					if got := stored(); got != "wo-secret-value-1" {
 						return fmt.Errorf("managed Secret holds %q", got)
 					}
-					return nil
+					return hubRestartedWith(t, e, "oidc", "wo-secret-value-1")
 				},
 			},
 			{
@@ -266,15 +279,29 @@ resource "twoi2chub_auth" "test" {
 				ConfigVariables: secret("wo-secret-value-2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(authAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					noneInPlan{"the OAuth client secret", secretValues},
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{noneInState{"the OAuth client secret", secretValues}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "oidc", "wo-secret-value-2"},
+					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+				},
 				Check: func(*terraform.State) error {
 					if got := stored(); got != "wo-secret-value-2" {
 						return fmt.Errorf("managed Secret holds %q after the change", got)
 					}
-					return nil
+					return hubRestartedWith(t, e, "oidc", "wo-secret-value-2")
 				},
+			},
+			{
+				// The same value again: nothing to do.
+				Config:          hcl,
+				ConfigVariables: secret("wo-secret-value-2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})
@@ -444,6 +471,17 @@ func messageAtOrSource(want, at string) *regexp.Regexp {
 
 // plainHashes are the unkeyed hashes of secrets that must never be stored:
 // plain SHA-256, and the salted one earlier versions kept in state.
+// hubRestartedWith checks the hub pod's secret checksum annotation is the
+// keyed fingerprint of secret, so the hub restarts when the secret changes.
+func hubRestartedWith(t *testing.T, e *hubEnv, authName, secret string) error {
+	t.Helper()
+	got := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum")
+	if want := fingerprint(t, e, authName, secret); got != want {
+		return fmt.Errorf("the hub pod's secret checksum annotation is %q, not the keyed fingerprint of the new secret %s", got, want)
+	}
+	return nil
+}
+
 func plainHashes(ns, name string, secrets ...string) []string {
 	var out []string
 	for _, s := range secrets {
