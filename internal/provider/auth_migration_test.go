@@ -36,17 +36,35 @@ func buildProviderAt(t *testing.T, rev, dir string) {
 	}
 }
 
+// installProvider copies the provider binary built in from into to.
+func installProvider(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(from, "terraform-provider-twoi2chub"))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(to, "terraform-provider-twoi2chub"), data, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAccAuthFingerprintMigratesFromPlainHash: an auth and hub applied by the
 // provider version that stored a plain (salted) SHA-256 of the client secret
 // migrate with one apply: the plan says so in a warning and updates the auth
 // and the hub (which restarts once), state then holds the keyed fingerprint,
 // and the next plan is empty.
 func TestAccAuthFingerprintMigratesFromPlainHash(t *testing.T) {
+	// Both providers are built before the hub's ten minutes start: on a busy
+	// machine the builds alone can take most of them.
+	cp := testAccPreCheck(t)
+	old, current := t.TempDir(), t.TempDir()
+	buildProviderAt(t, plainHashRevision, old)
+	w := newCLIWorkdir(t, cp.KubeconfigPath) // builds this checkout's provider
+	plugins := filepath.Join(w.dir, "plugins")
+	installProvider(t, plugins, current)
+	installProvider(t, old, plugins)
 	e := newHubEnv(t)
 	setSecret(t, e, "hub-oauth", "migrating-secret-value")
-	w := newCLIWorkdir(t, e.cp.KubeconfigPath)
-	plugins := filepath.Join(w.dir, "plugins")
-	buildProviderAt(t, plainHashRevision, plugins)
 	w.writeConfig(fmt.Sprintf(`
 resource "twoi2chub_auth" "test" {
   name              = "github"
@@ -97,7 +115,7 @@ resource "twoi2chub_hub" "test" {
 	}
 	revision := e.latest(t).Revision
 
-	buildProvider(t, plugins)
+	installProvider(t, current, plugins)
 	cmd, plan := w.command(e.ctx, "plan", "-input=false", "-no-color")
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("plan after upgrading the provider: %v\n%s", err, plan)
