@@ -102,37 +102,37 @@ func (m *hubModel) chartKnown() bool {
 }
 
 // whollyKnown reports that v holds no unknown value anywhere inside.
-func whollyKnown(v attr.Value) bool {
+func whollyKnown(v attr.Value) bool { return knownBesides(v, "") }
+
+// knownBesides reports that v holds no unknown value anywhere inside, except
+// maybe in object attributes named skip.
+func knownBesides(v attr.Value, skip string) bool {
 	if v == nil || v.IsNull() {
 		return true
 	}
 	if v.IsUnknown() {
 		return false
 	}
+	var inside []attr.Value
 	switch t := v.(type) {
 	case basetypes.ObjectValue:
-		for _, e := range t.Attributes() {
-			if !whollyKnown(e) {
-				return false
+		for name, e := range t.Attributes() {
+			if name != skip {
+				inside = append(inside, e)
 			}
 		}
 	case basetypes.ListValue:
-		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
-		}
+		inside = t.Elements()
 	case basetypes.SetValue:
-		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
-		}
+		inside = t.Elements()
 	case basetypes.MapValue:
 		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
+			inside = append(inside, e)
+		}
+	}
+	for _, e := range inside {
+		if !knownBesides(e, skip) {
+			return false
 		}
 	}
 	return true

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -554,4 +555,46 @@ func (r *HubResource) ImportState(ctx context.Context, req resource.ImportStateR
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("chart_repository"), DefaultChartRepository)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_user_data"), false)...)
+}
+
+var _ resource.ResourceWithValidateConfig = &HubResource{}
+
+// ValidateConfig runs the cross-field checks (hubvalues.Check) on the
+// configuration alone, so `terraform validate` reports settings that do not
+// work together without a cluster or the chart. It runs when the settings
+// those checks are about are known; the others (image, auth, extra_values,
+// ...) only add to them and are left out while unknown. ModifyPlan checks
+// everything again once all values are known.
+func (r *HubResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m hubModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, v := range []attr.Value{m.Domain, m.HTTPS, m.Ingress, m.Storage, m.AdminUsers, m.AllowedUsers} {
+		if !whollyKnown(v) {
+			return
+		}
+	}
+	// Profile images often come from a twoi2chub_user_image, known only at
+	// apply; the checks do not depend on them.
+	if !knownBesides(m.Profiles, "image") {
+		return
+	}
+	if !m.HTTPS.IsNull() && !m.Ingress.IsNull() {
+		return // the schema's ConflictsWith says so already
+	}
+	if !whollyKnown(m.Culling) {
+		m.Culling = types.ObjectUnknown(m.Culling.AttributeTypes(ctx))
+	}
+	if !whollyKnown(m.NodePurpose) {
+		m.NodePurpose = types.ObjectUnknown(m.NodePurpose.AttributeTypes(ctx))
+	}
+	hub, d := m.toHub(ctx) // unknown values read as unset
+	if d.HasError() {
+		return // the attributes' own validators report these
+	}
+	for _, p := range hubvalues.Check(hub) {
+		addAttrError(&resp.Diagnostics, attrPath(p.Attr), p.Summary, p.Detail)
+	}
 }

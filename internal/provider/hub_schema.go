@@ -78,7 +78,9 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Computed: true,
 				Default:  stringdefault.StaticString(DefaultChartRepository),
 				MarkdownDescription: "Chart repository holding the `jupyterhub` chart: an HTTP repository URL or an `oci://` " +
-					"registry path. Default `\"" + DefaultChartRepository + "\"`. Each chart version is downloaded once and cached on disk.",
+					"registry path. Default `\"" + DefaultChartRepository + "\"`. Each chart version is downloaded once, checked against " +
+					"the SHA-256 digest the repository publishes, and cached on disk. A private repository takes its credentials and CA " +
+					"from the provider's `chart_repositories`.",
 				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^(https?|oci)://[^\s]+$`),
 					"must be an http(s):// chart repository URL or an oci:// registry path")},
 			},
