@@ -61,6 +61,12 @@ var goldenCases = map[string]Hub{
 			"hub":        map[string]any{"config": map[string]any{"JupyterHub": map[string]any{"admin_access": false}}},
 		},
 	},
+	"limits-culling": {
+		Limits:       &Limits{ActiveServers: i64(200), ConcurrentSpawns: i64(20)},
+		NamedServers: &NamedServers{Enabled: true, LimitPerUser: i64(3)},
+		Culling: &Culling{Enabled: true, Timeout: i64(1800), Every: i64(300), MaxAge: i64(0), Concurrency: i64(5),
+			Users: boolp(false), AdminUsers: boolp(false), RemoveNamedServers: boolp(true)},
+	},
 	"offload-no-storage": {
 		Domain:  "hub.internal.example",
 		HTTPS:   &HTTPS{Mode: HTTPSOffload},
@@ -155,6 +161,7 @@ func TestParseRoundTrip(t *testing.T) {
 			if (back.Image != "") != (hub.Image != "") || (back.HTTPS == nil) != (hub.HTTPS == nil) || (back.Ingress == nil) != (hub.Ingress == nil) ||
 				len(back.Profiles) != len(hub.Profiles) || (back.Storage == nil) != (hub.Storage == nil) || (back.Culling == nil) != (hub.Culling == nil) ||
 				back.Domain != hub.Domain || back.ProxyServiceType != hub.ProxyServiceType || (back.NodePurpose == nil) != (hub.NodePurpose == nil) ||
+				(back.Limits == nil) != (hub.Limits == nil) || (back.NamedServers == nil) != (hub.NamedServers == nil) ||
 				len(back.AdminUsers) != len(hub.AdminUsers) || len(back.AllowedUsers) != len(hub.AllowedUsers) {
 				t.Errorf("typed settings not read back:\n got %+v\nwant %+v", back, hub)
 			}

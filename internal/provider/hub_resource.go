@@ -159,6 +159,9 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
 		plan.AppVersion = types.StringValue(ch.Metadata.AppVersion)
 		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
+		for _, w := range hubvalues.Warnings(hub) {
+			resp.Diagnostics.AddAttributeWarning(attrPath(w.Attr), w.Summary, w.Detail)
+		}
 		if auth, _ := lookupString(hubvalues.Coalesce(ch.Values, rendered.Values), "hub", "config", "JupyterHub", "authenticator_class"); auth == "dummy" {
 			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Anyone can log in to this hub",
 				fmt.Sprintf("Hub %s/%s uses the dummy authenticator, which accepts any user name. That is for testing only: "+

@@ -312,8 +312,7 @@ func TestAccHubDrift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					changeOf{hubAddr, "image", "quay.io/jupyter/base-notebook:2024-01-01", "quay.io/jupyter/base-notebook:2025-01-06"},
-					changeOf{hubAddr, "culling", map[string]any{"enabled": true, "timeout": 60, "every": nil, "max_age": nil, "users": nil},
-						map[string]any{"enabled": true, "timeout": 3600, "every": nil, "max_age": nil, "users": nil}},
+					changeOf{hubAddr, "culling", cullingPlanned(60), cullingPlanned(3600)},
 				}},
 				Check: func(*terraform.State) error {
 					if tag := e.latest(t).Config["singleuser"].(map[string]any)["image"].(map[string]any)["tag"]; tag != "2025-01-06" {
@@ -358,6 +357,12 @@ func TestAccHubDrift(t *testing.T) {
 			},
 		},
 	})
+}
+
+// cullingPlanned is the culling object of a plan with only a timeout set.
+func cullingPlanned(timeout int) map[string]any {
+	return map[string]any{"enabled": true, "timeout": timeout, "every": nil, "max_age": nil, "users": nil,
+		"admin_users": nil, "remove_named_servers": nil, "concurrency": nil}
 }
 
 func deleteNamespace(t *testing.T, e *hubEnv) {

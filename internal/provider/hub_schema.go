@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -231,17 +232,6 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"mount_path":    schema.StringAttribute{Optional: true, MarkdownDescription: "Where the home directory is mounted; default `\"/home/jovyan\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
 				},
 			},
-			"culling": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Stopping idle servers (z2jh `cull`). Default (unset): the chart's, which stops servers idle for an hour.",
-				Attributes: map[string]schema.Attribute{
-					"enabled": schema.BoolAttribute{Required: true, MarkdownDescription: "Whether idle servers are stopped."},
-					"timeout": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds of inactivity before a server is stopped, e.g. `3600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"every":   schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds between checks, e.g. `600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"max_age": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds after which a server is stopped even if active; `0` for never.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
-					"users":   schema.BoolAttribute{Optional: true, MarkdownDescription: "Whether users with no running server are removed from the hub too."},
-				},
-			},
 			"admin_users": schema.SetAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
@@ -307,5 +297,8 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"It changes when the settings change, and when the deployed values were changed outside Terraform.",
 			},
 		},
+	}
+	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes()} {
+		maps.Copy(resp.Schema.Attributes, concern)
 	}
 }

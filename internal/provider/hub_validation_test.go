@@ -70,6 +70,10 @@ ingress = { class_name = "nginx" }`, want: `cannot be specified when "ingress" i
 extra_values = yamlencode({ singleuser = { profileList = [] } })`, want: "`extra_values` sets singleuser.profileList, which `profiles` writes as a list", at: `extra_values`},
 		{name: "extra values replacing the auth's environment", body: `auth = jsonencode({ hub = { extraEnv = { OAUTH_CLIENT_SECRET = { valueFrom = { secretKeyRef = { name = "a", key = "b" } } } } } })
 extra_values = yamlencode({ hub = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets hub.extraEnv, which `auth` writes as a map", at: `extra_values`},
+		{name: "negative active server limit", body: `limits = { active_servers = -1 }`, want: `value must be at least 0`, at: `limits.active_servers`},
+		{name: "named server limit with named servers off", body: `named_servers = { enabled = false, limit_per_user = 3 }`, want: "set `enabled = true` or remove the limit", at: `named_servers.limit_per_user`},
+		{name: "culling named servers the hub does not allow", body: `culling = { enabled = true, remove_named_servers = true }`, want: "which this hub does not allow", at: `culling.remove_named_servers`},
+		{name: "cull concurrency of zero", body: `culling = { enabled = true, concurrency = 0 }`, want: `value must be at least 1`, at: `culling.concurrency`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
