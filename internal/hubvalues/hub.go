@@ -27,6 +27,7 @@ type Hub struct {
 	AdminUsers       []string      `json:"admin_users"`
 	AllowedUsers     []string      `json:"allowed_users"`
 	NodePurpose      *NodePurpose  `json:"node_purpose,omitempty"`
+	UserServers      *UserServers  `json:"user_servers,omitempty"`
 	Limits           *Limits       `json:"limits,omitempty"`
 	NamedServers     *NamedServers `json:"named_servers,omitempty"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),

@@ -3,7 +3,7 @@ package hubvalues
 // Settings that work but may not do what the person expects. The provider
 // shows them as plan warnings at the attribute.
 
-var warnings = []func(h Hub, ps *problems){warnCullingDeletes}
+var warnings = []func(h Hub, ps *problems){warnCullingDeletes, warnSecretsInEnvironment}
 
 // Warnings lists the settings worth a second look.
 func Warnings(h Hub) []Problem {
@@ -30,5 +30,23 @@ func warnCullingDeletes(h Hub, ps *problems) {
 	if c.RemoveNamedServers != nil && *c.RemoveNamedServers {
 		ps.add(AttrPath{"culling", "remove_named_servers"}, "Culling deletes named servers' home directories",
 			"With `remove_named_servers = true` the culler deletes idle named servers, and KubeSpawner deletes the claim of each (per-user storage).")
+	}
+}
+
+// warnSecretsInEnvironment: a plain environment variable whose name says it
+// holds a secret puts that secret in state and plans.
+func warnSecretsInEnvironment(h Hub, ps *problems) {
+	if h.UserServers != nil {
+		warnSecretEnv(AttrPath{"user_servers", "environment"}, h.UserServers.Environment, ps)
+	}
+}
+
+func warnSecretEnv(at AttrPath, env map[string]string, ps *problems) {
+	for _, name := range sortedKeys(env) {
+		if SecretKey(name) && env[name] != "" {
+			ps.add(append(append(AttrPath{}, at...), MapKey(name)), "Secret in environment",
+				"%s looks like a secret, and `environment` is stored in Terraform state and shown in plans. Put it in a Kubernetes "+
+					"Secret and name it in `environment_from_secrets` instead.", name)
+		}
 	}
 }
