@@ -40,6 +40,7 @@ type hubModel struct {
 	AdminUsers       types.Set      `tfsdk:"admin_users" setting:"true"`
 	AllowedUsers     types.Set      `tfsdk:"allowed_users" setting:"true"`
 	NodePurpose      types.Object   `tfsdk:"node_purpose" setting:"true"`
+	UserServers      types.Object   `tfsdk:"user_servers" setting:"true"`
 	Limits           types.Object   `tfsdk:"limits" setting:"true"`
 	NamedServers     types.Object   `tfsdk:"named_servers" setting:"true"`
 	Auth             types.String   `tfsdk:"auth"`

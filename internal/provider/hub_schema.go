@@ -298,7 +298,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
-	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes()} {
+	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes(), hubServerAttributes()} {
 		maps.Copy(resp.Schema.Attributes, concern)
 	}
 }

@@ -1,13 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"helm.sh/helm/v3/pkg/action"
 	"sigs.k8s.io/yaml"
 )
@@ -147,4 +150,108 @@ func TestAccHubLimits(t *testing.T) {
 			},
 		},
 	})
+}
+
+// userServersBody sets every attribute of user_servers, with NFS homes so
+// that the volume lists hold the home directory and two more folders.
+const userServersBody = `
+  storage = { type = "nfs", nfs_server = "10.0.0.2", nfs_path = "/homes" }
+  user_servers = {
+    default_url      = "/lab"
+    start_timeout    = 600
+    cpu_guarantee    = 0.5
+    cpu_limit        = 2
+    memory_guarantee = "1G"
+    memory_limit     = "4G"
+    environment      = { JUPYTERHUB_SINGLEUSER_APP = "jupyter_server.serverapp.ServerApp" }
+    environment_from_secrets = {
+      GITHUB_TOKEN = { secret_name = "course-github", key = "token" }
+    }
+    volumes = [
+      { name = "shared-data", mount_path = "/home/jovyan/shared-data", read_only = true, nfs = { server = "10.0.0.2", path = "/data" } },
+      { name = "group", mount_path = "/home/jovyan/group", claim_name = "group-rwx" },
+    ]
+    init_containers = [{
+      name          = "home-ownership"
+      image         = "busybox:1.36"
+      command       = ["sh", "-c", "chown 1000:100 /home/jovyan"]
+      run_as_user   = 0
+      volume_mounts = [{ name = "home", mount_path = "/home/jovyan", sub_path = "{username}" }]
+    }]
+    lifecycle_hooks = {
+      post_start = ["gitpuller", "https://github.com/example/course", "main", "course"]
+    }
+  }`
+
+// TestAccHubUserServers: every user_servers setting reaches the chart's
+// values (the volume lists holding the NFS home directory first), imports
+// back to user_servers and storage, and drift made with helm shows there.
+func TestAccHubUserServers(t *testing.T) {
+	e := newHubEnv(t)
+	config := hubConfig(e, userServersBody)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(*terraform.State) error {
+					return e.expectDeployed(t, map[string]string{
+						"singleuser.defaultUrl":   "/lab",
+						"singleuser.startTimeout": "600",
+						"singleuser.cpu":          "{guarantee: 0.5, limit: 2}",
+						"singleuser.memory":       "{guarantee: 1G, limit: 4G}",
+						"singleuser.extraEnv": `{JUPYTERHUB_SINGLEUSER_APP: jupyter_server.serverapp.ServerApp,
+						  GITHUB_TOKEN: {valueFrom: {secretKeyRef: {name: course-github, key: token}}}}`,
+						"singleuser.storage.extraVolumes": `[{name: home-nfs, nfs: {server: 10.0.0.2, path: /homes}},
+						  {name: shared-data, nfs: {server: 10.0.0.2, path: /data}}, {name: group, persistentVolumeClaim: {claimName: group-rwx}}]`,
+						"singleuser.storage.extraVolumeMounts": `[{name: home-nfs, mountPath: /home/jovyan, subPath: "{username}"},
+						  {name: shared-data, mountPath: /home/jovyan/shared-data, readOnly: true}, {name: group, mountPath: /home/jovyan/group}]`,
+						"singleuser.initContainers": `[{name: home-ownership, image: "busybox:1.36", command: [sh, -c, "chown 1000:100 /home/jovyan"],
+						  securityContext: {runAsUser: 0}, volumeMounts: [{name: home-nfs, mountPath: /home/jovyan, subPath: "{username}"}]}]`,
+						"singleuser.lifecycleHooks": `{postStart: {exec: {command: [gitpuller, "https://github.com/example/course", main, course]}}}`,
+					})
+				},
+			},
+			importVerified(e),
+			{
+				// helm upgrade --reuse-values --set singleuser.defaultUrl=/tree,singleuser.extraEnv.COURSE=ds101
+				PreConfig: func() {
+					e.helmUpgradeReusing(t, map[string]any{"singleuser": map[string]any{"defaultUrl": "/tree", "extraEnv": map[string]any{"COURSE": "ds101"}}})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(hubAddr, tfjsonpath.New("user_servers").AtMapKey("default_url"), knownvalue.StringExact("/lab")),
+					changeOf{hubAddr, "extra_values", nil, nil},
+					userServersBefore{"default_url", "/tree"},
+					userServersBefore{"environment", map[string]any{"COURSE": "ds101", "JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp"}},
+				}},
+				Check: func(*terraform.State) error {
+					return e.expectDeployed(t, map[string]string{"singleuser.defaultUrl": "/lab", "singleuser.extraEnv.COURSE": "null"})
+				},
+			},
+		},
+	})
+}
+
+// userServersBefore checks one user_servers attribute as refresh read it
+// from the release (the plan's "before").
+type userServersBefore struct {
+	attribute string
+	want      any
+}
+
+func (c userServersBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != hubAddr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		us, _ := before["user_servers"].(map[string]any)
+		if fmt.Sprint(us[c.attribute]) != fmt.Sprint(c.want) {
+			resp.Error = fmt.Errorf("user_servers.%s read back as %v, want %v", c.attribute, us[c.attribute], c.want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("no planned change for %s", hubAddr)
 }

@@ -1,6 +1,8 @@
 # A hackweek's hub: HTTPS from Let's Encrypt, a pinned default image, three
-# server sizes (one with a GPU), 20Gi home directories, idle servers stopped
-# after 30 minutes, and the hub and proxy kept on the core node pool.
+# server sizes (one with a GPU), 20Gi home directories, JupyterLab with the
+# course material pulled at start and shared data mounted read-only, at most
+# 200 servers, idle servers stopped after 30 minutes, and the hub and proxy
+# kept on the core node pool.
 resource "twoi2chub_hub" "hackweek" {
   name      = "hackweek"
   namespace = "hackweek"
@@ -61,9 +63,28 @@ resource "twoi2chub_hub" "hackweek" {
     user = "prefer"
   }
 
+  # What every server gets, whichever profile is chosen.
+  user_servers = {
+    default_url   = "/lab"
+    start_timeout = 600
+    environment   = { TZ = "Europe/Paris" }
+    environment_from_secrets = {
+      GITHUB_TOKEN = { secret_name = "hackweek-github", key = "token" }
+    }
+    volumes = [
+      { name = "shared-data", mount_path = "/home/jovyan/shared-data", read_only = true, nfs = { server = "10.0.0.2", path = "/data" } },
+    ]
+    lifecycle_hooks = {
+      post_start = ["gitpuller", "https://github.com/example/hackweek", "main", "hackweek"]
+    }
+  }
+
+  limits        = { active_servers = 200, concurrent_spawns = 20 }
+  named_servers = { enabled = true, limit_per_user = 2 }
+
   # Anything without a typed attribute, merged over the rest.
   extra_values = yamlencode({
-    singleuser = { defaultUrl = "/lab" }
+    singleuser = { extraLabels = { community = "hackweek" } }
   })
 
   timeouts = {
