@@ -133,6 +133,7 @@ var features = []feature{
 	{render: renderExposure, parse: parseExposure, checkFields: checkExposureFields, check: checkExposure},
 	{render: renderProxyServiceType, parse: parseProxyServiceType},
 	{render: renderProfiles, parse: parseProfiles, checkFields: checkProfileFields, check: checkProfiles},
+	{checkFields: checkProfileServerFields, check: checkProfileServers},
 	{render: renderStorage, parse: parseStorage, checkFields: checkStorageFields, check: checkStorage},
 	{render: renderVolumes, parse: parseVolumes, checkFields: checkVolumeFields, check: checkVolumes},
 	{render: renderServerBasics, parse: parseServerBasics, checkFields: checkServerFields, check: checkServers},

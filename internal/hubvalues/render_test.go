@@ -85,6 +85,16 @@ var goldenCases = map[string]Hub{
 			}},
 			LifecycleHooks: &LifecycleHooks{PostStart: []string{"gitpuller", "https://github.com/example/course", "main", "course"}},
 		},
+		Profiles: []Profile{
+			{DisplayName: "Standard", Default: true, Environment: map[string]string{"OMP_NUM_THREADS": "2"},
+				ImageChoices:  []ImageChoice{{DisplayName: "SciPy", Image: "quay.io/jupyter/scipy-notebook:2025-01-06", Default: true}},
+				UnlistedImage: &UnlistedImage{DisplayName: "Other image", ValidationRegex: "^quay.io/.+:.+$", ValidationMessage: "An image on quay.io with a tag"}},
+			{DisplayName: "Highmem", MemoryGuarantee: "24G", NodeSelector: map[string]string{"cloud.google.com/gke-nodepool": "highmem"},
+				Tolerations: []Toleration{{Key: "hub.jupyter.org/dedicated", Value: "highmem", Effect: "NoSchedule"}},
+				NodeAffinity: &NodeAffinity{Required: []NodeRequirement{{Key: "node.kubernetes.io/instance-type", Operator: "In", Values: []string{"n2-highmem-4"}}},
+					Preferred: []WeightedNodeRequirement{{Weight: 50, Key: "cloud.google.com/gke-spot", Operator: "DoesNotExist"}}},
+				EnvironmentFromSecrets: map[string]SecretRef{"WANDB_API_KEY": {SecretName: "ml-course", Key: "wandb"}}},
+		},
 	},
 	"offload-no-storage": {
 		Domain:  "hub.internal.example",
@@ -178,7 +188,7 @@ func TestParseRoundTrip(t *testing.T) {
 				t.Errorf("residual %v, want %v", back.ExtraValues, wantExtra)
 			}
 			if (back.Image != "") != (hub.Image != "") || (back.HTTPS == nil) != (hub.HTTPS == nil) || (back.Ingress == nil) != (hub.Ingress == nil) ||
-				len(back.Profiles) != len(hub.Profiles) || (back.Storage == nil) != (hub.Storage == nil) || (back.Culling == nil) != (hub.Culling == nil) ||
+				len(back.Profiles) != len(hub.Profiles) || !reflect.DeepEqual(back.Profiles, hub.Profiles) || (back.Storage == nil) != (hub.Storage == nil) || (back.Culling == nil) != (hub.Culling == nil) ||
 				back.Domain != hub.Domain || back.ProxyServiceType != hub.ProxyServiceType || (back.NodePurpose == nil) != (hub.NodePurpose == nil) ||
 				(back.Limits == nil) != (hub.Limits == nil) || (back.NamedServers == nil) != (hub.NamedServers == nil) || (back.UserServers == nil) != (hub.UserServers == nil) ||
 				len(back.AdminUsers) != len(hub.AdminUsers) || len(back.AllowedUsers) != len(hub.AllowedUsers) {

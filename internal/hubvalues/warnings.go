@@ -39,6 +39,9 @@ func warnSecretsInEnvironment(h Hub, ps *problems) {
 	if h.UserServers != nil {
 		warnSecretEnv(AttrPath{"user_servers", "environment"}, h.UserServers.Environment, ps)
 	}
+	for i, p := range h.Profiles {
+		warnSecretEnv(AttrPath{"profiles", i, "environment"}, p.Environment, ps)
+	}
 }
 
 func warnSecretEnv(at AttrPath, env map[string]string, ps *problems) {

@@ -161,7 +161,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order.",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: withProfileServerAttributes(map[string]schema.Attribute{
 					"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown on the form, e.g. `\"Small: 1 CPU, 2 GB\"`.", Validators: []validator.String{nonEmpty()}},
 					"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name` (lower case, dashes).",
 						Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`), "must be lower-case letters, digits and dashes")}},
@@ -185,17 +185,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 							"resource": schema.StringAttribute{Optional: true, MarkdownDescription: "Extended resource name; default `\"nvidia.com/gpu\"`.", Validators: []validator.String{checkString(validate.ExtendedResource)}},
 							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 								MarkdownDescription: "Labels of GPU nodes, e.g. `{ \"cloud.google.com/gke-accelerator\" = \"nvidia-tesla-t4\" }`.", Validators: labelMapValidators()},
-							"tolerations": schema.ListNestedAttribute{
-								Optional:            true,
-								MarkdownDescription: "Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`.",
-								NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-									"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{checkString(validate.LabelKey)}},
-									"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"Equal\"` (default when `value` is set) or `\"Exists\"`.", Validators: []validator.String{stringvalidator.OneOf("Equal", "Exists")}},
-									"value":    schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value.", Validators: []validator.String{nonEmpty()}},
-									"effect": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"NoSchedule\"`, `\"PreferNoSchedule\"` or `\"NoExecute\"`; default all effects.",
-										Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
-								}},
-							},
+							"tolerations": tolerationsAttribute("Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`."),
 						},
 					},
 					"image_choices": schema.ListNestedAttribute{
@@ -211,7 +201,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 								MarkdownDescription: "Whether this image is preselected. Default `false`."},
 						}},
 					},
-				}},
+				})},
 			},
 			"storage": schema.SingleNestedAttribute{
 				Optional:            true,

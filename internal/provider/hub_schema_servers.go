@@ -5,11 +5,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/validate"
 )
 
@@ -152,5 +154,75 @@ func resourceAttributes(whose, note string) map[string]schema.Attribute {
 		"memory_limit": schema.StringAttribute{Optional: true, Validators: []validator.String{checkString(validate.Memory)},
 			MarkdownDescription: "Memory " + whose + " may use at most (z2jh `singleuser.memory.limit`, KubeSpawner `mem_limit`), e.g. `\"4G\"`; " +
 				"a process going over it is killed, usually the notebook's kernel." + note},
+	}
+}
+
+// withProfileServerAttributes adds to a profile's attributes what it gives
+// its servers beyond size and image: placement on any node pool,
+// environment variables, a free-form image field.
+func withProfileServerAttributes(attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	requirement := func(weighted bool) schema.NestedAttributeObject {
+		a := map[string]schema.Attribute{
+			"key": schema.StringAttribute{Required: true, Validators: []validator.String{checkString(validate.LabelKey)},
+				MarkdownDescription: "Node label, e.g. `\"node.kubernetes.io/instance-type\"`."},
+			"operator": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.OneOf(hubvalues.NodeOperators...)},
+				MarkdownDescription: "`\"In\"`, `\"NotIn\"` (the label's value is, or is not, one of `values`), `\"Exists\"`, `\"DoesNotExist\"` " +
+					"(without `values`), `\"Gt\"`, `\"Lt\"` (one integer in `values`)."},
+			"values": schema.ListAttribute{Optional: true, ElementType: types.StringType, Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				MarkdownDescription: "Label values, e.g. `[\"n2-highmem-4\", \"n2-highmem-8\"]`."},
+		}
+		if weighted {
+			a["weight"] = schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.Between(1, 100)},
+				MarkdownDescription: "How much a matching node counts when the scheduler ranks nodes, 1 to 100."}
+		}
+		return schema.NestedAttributeObject{Attributes: a}
+	}
+	attrs["tolerations"] = tolerationsAttribute("Tolerations for tainted nodes of any pool, e.g. `[{ key = \"hub.jupyter.org/dedicated\", " +
+		"value = \"highmem\", effect = \"NoSchedule\" }]` (KubeSpawner `tolerations`). A GPU profile sets them in `gpu.tolerations`.")
+	attrs["node_affinity"] = schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "Where servers of this profile may or should run, by node labels, beyond the exact matches of `node_selector` " +
+			"(KubeSpawner `node_affinity_required` and `node_affinity_preferred`). The plan checks that `required` matches a node of the cluster.",
+		Attributes: map[string]schema.Attribute{
+			"required": schema.ListNestedAttribute{Optional: true, Validators: []validator.List{listvalidator.SizeAtLeast(1)}, NestedObject: requirement(false),
+				MarkdownDescription: "Requirements a node must all meet, e.g. `[{ key = \"node.kubernetes.io/instance-type\", operator = \"In\", values = [\"n2-highmem-4\"] }]`."},
+			"preferred": schema.ListNestedAttribute{Optional: true, Validators: []validator.List{listvalidator.SizeAtLeast(1)}, NestedObject: requirement(true),
+				MarkdownDescription: "Requirements the scheduler favours a node for meeting, each with a `weight`, e.g. " +
+					"`[{ weight = 50, key = \"cloud.google.com/gke-spot\", operator = \"DoesNotExist\" }]`."},
+		},
+	}
+	attrs["environment"] = schema.MapAttribute{Optional: true, ElementType: types.StringType,
+		Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(checkString(validate.EnvName))},
+		MarkdownDescription: "Environment variables of this profile's servers (KubeSpawner `environment`), over those of " +
+			"`user_servers.environment`, e.g. `{ OMP_NUM_THREADS = \"4\" }`. Stored in state and shown in plans: take secrets from `environment_from_secrets`."}
+	attrs["environment_from_secrets"] = envFromSecretsAttribute("this profile's servers", "{ WANDB_API_KEY = { secret_name = \"ml-course\", key = \"wandb\" } }")
+	attrs["unlisted_image"] = schema.SingleNestedAttribute{
+		Optional: true,
+		MarkdownDescription: "A free-form image field under the profile's `image_choices` menu, for people to run an image of their own " +
+			"(KubeSpawner `profile_options` `unlisted_choice`). Needs `image_choices`.",
+		Attributes: map[string]schema.Attribute{
+			"display_name": schema.StringAttribute{Required: true, Validators: []validator.String{nonEmpty()},
+				MarkdownDescription: "Label of the field on the form, e.g. `\"Other image\"`."},
+			"validation_regex": schema.StringAttribute{Optional: true, Validators: []validator.String{checkString(validate.Regexp)},
+				MarkdownDescription: "What an image typed in must match, e.g. `\"^quay.io/my-community/.+:.+$\"`. Default: anything."},
+			"validation_message": schema.StringAttribute{Optional: true, Validators: []validator.String{nonEmpty()},
+				MarkdownDescription: "What the form says when the image does not match, e.g. `\"Use an image of quay.io/my-community with a tag\"`."},
+		},
+	}
+	return attrs
+}
+
+// tolerationsAttribute is a list of Kubernetes tolerations.
+func tolerationsAttribute(description string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: description,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{checkString(validate.LabelKey)}},
+			"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"Equal\"` (default when `value` is set) or `\"Exists\"`.", Validators: []validator.String{stringvalidator.OneOf("Equal", "Exists")}},
+			"value":    schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value.", Validators: []validator.String{nonEmpty()}},
+			"effect": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"NoSchedule\"`, `\"PreferNoSchedule\"` or `\"NoExecute\"`; default all effects.",
+				Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
+		}},
 	}
 }

@@ -90,6 +90,12 @@ extra_values = yamlencode({ hub = { extraEnv = [{ name = "X", value = "1" }] } }
 			want: `pins neither a tag nor a digest`, at: `user_servers.init_containers[0].image`},
 		{name: "extra values replacing the users' environment", body: `user_servers = { environment = { COURSE = "ds101" } }
 extra_values = yamlencode({ singleuser = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets singleuser.extraEnv, which `user_servers.environment[\"COURSE\"]` writes as a map", at: `extra_values`},
+		{name: "node affinity In without values", body: `profiles = [{ display_name = "Big", node_affinity = { required = [{ key = "pool", operator = "In" }] } }]`,
+			want: "list at least one", at: `profiles[0].node_affinity.required[0].values`},
+		{name: "free-form image without a menu", body: `profiles = [{ display_name = "Own", image = "a/b:1", unlisted_image = { display_name = "Other image" } }]`,
+			want: "list at least one `image_choices` entry", at: `profiles[0].unlisted_image`},
+		{name: "GPU profile with tolerations outside gpu", body: `profiles = [{ display_name = "GPU", gpu = { count = 1 }, tolerations = [{ key = "nvidia.com/gpu" }] }]`,
+			want: "takes its tolerations in `gpu.tolerations`", at: `profiles[0].tolerations`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
