@@ -182,6 +182,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				}
 			}
 			r.checkImages(ctx, hub, before, &resp.Diagnostics)
+			r.checkNodes(ctx, hub, &resp.Diagnostics)
 		}
 	}
 

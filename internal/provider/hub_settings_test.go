@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,7 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"helm.sh/helm/v3/pkg/action"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/testbed"
 )
 
 // Acceptance tests of the everyday settings (issue 11): each is deployed on
@@ -181,9 +185,23 @@ const userServersBody = `
     lifecycle_hooks = {
       post_start = ["gitpuller", "https://github.com/example/course", "main", "course"]
     }
-  }`
+  }
+  profiles = [{
+    display_name     = "Large"
+    memory_guarantee = "8G"
+    tolerations      = [{ key = "hub.jupyter.org/dedicated", value = "user", effect = "NoSchedule" }]
+    node_affinity = {
+      required  = [{ key = "hub.jupyter.org/node-purpose", operator = "In", values = ["user"] }]
+      preferred = [{ weight = 50, key = "cloud.google.com/gke-spot", operator = "DoesNotExist" }]
+    }
+    environment              = { OMP_NUM_THREADS = "4" }
+    environment_from_secrets = { WANDB_API_KEY = { secret_name = "ml-course", key = "wandb" } }
+    image_choices            = [{ display_name = "SciPy", image = "quay.io/jupyter/scipy-notebook:2025-01-06", default = true }]
+    unlisted_image           = { display_name = "Other image", validation_regex = "^quay.io/.+:.+$" }
+  }]`
 
-// TestAccHubUserServers: every user_servers setting reaches the chart's
+// TestAccHubUserServers: every user_servers setting, and a profile's
+// placement, environment and free-form image field, reach the chart's
 // values (the volume lists holding the NFS home directory first), imports
 // back to user_servers and storage, and drift made with helm shows there.
 func TestAccHubUserServers(t *testing.T) {
@@ -209,6 +227,15 @@ func TestAccHubUserServers(t *testing.T) {
 						"singleuser.initContainers": `[{name: home-ownership, image: "busybox:1.36", command: [sh, -c, "chown 1000:100 /home/jovyan"],
 						  securityContext: {runAsUser: 0}, volumeMounts: [{name: home-nfs, mountPath: /home/jovyan, subPath: "{username}"}]}]`,
 						"singleuser.lifecycleHooks": `{postStart: {exec: {command: [gitpuller, "https://github.com/example/course", main, course]}}}`,
+						"singleuser.profileList": `[{display_name: Large, slug: large,
+						  kubespawner_override: {mem_guarantee: 8G,
+						    tolerations: [{key: hub.jupyter.org/dedicated, operator: Equal, value: user, effect: NoSchedule}],
+						    node_affinity_required: [{matchExpressions: [{key: hub.jupyter.org/node-purpose, operator: In, values: [user]}]}],
+						    node_affinity_preferred: [{weight: 50, preference: {matchExpressions: [{key: cloud.google.com/gke-spot, operator: DoesNotExist}]}}],
+						    environment: {OMP_NUM_THREADS: "4", WANDB_API_KEY: {valueFrom: {secretKeyRef: {name: ml-course, key: wandb}}}}},
+						  profile_options: {image: {display_name: Image,
+						    choices: {scipy: {display_name: SciPy, default: true, kubespawner_override: {image: "quay.io/jupyter/scipy-notebook:2025-01-06"}}},
+						    unlisted_choice: {enabled: true, display_name: Other image, validation_regex: "^quay.io/.+:.+$", kubespawner_override: {image: "{value}"}}}}}]`,
 					})
 				},
 			},
@@ -254,4 +281,45 @@ func (c userServersBefore) CheckPlan(_ context.Context, req plancheck.CheckPlanR
 		return
 	}
 	resp.Error = fmt.Errorf("no planned change for %s", hubAddr)
+}
+
+// TestAccHubProfilesMustFitNodes: a profile pinned to a node pool whose
+// nodes are too small fails at plan at the profile's attribute, from the
+// test bed's kwok nodes; the nodes are read only when the hub's settings
+// change, so a node shrinking under an unchanged hub leaves the plan empty,
+// and the next change of settings finds it.
+func TestAccHubProfilesMustFitNodes(t *testing.T) {
+	e := newHubEnv(t)
+	nodeName := e.name + "-pool-0"
+	// Tainted so that no other test's pods land there.
+	e.cp.AddNode(t, testbed.Node{Name: nodeName, Purpose: "user", CPU: "4", Memory: "16Gi",
+		Taints: []corev1.Taint{{Key: "twoi2chub.test/pool", Value: e.name, Effect: corev1.TaintEffectNoSchedule}}})
+	config := func(memory, description string) string {
+		return hubConfig(e, fmt.Sprintf(`
+  profiles = [{
+    display_name     = "Pinned"
+    description      = %q
+    memory_guarantee = %q
+    node_selector    = { "kubernetes.io/hostname" = %q }
+    tolerations      = [{ key = "twoi2chub.test/pool", operator = "Exists" }]
+  }]`, description, memory, nodeName))
+	}
+	tooBig := regexp.MustCompile(`No node big enough for profile "Pinned" at\s+profiles\[0\]\.memory_guarantee(.|\n)*asks for 8G of memory(.|\n)*the most any has is 4Gi`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("32G", "One node"),
+				ExpectError: regexp.MustCompile(`No node big enough for profile "Pinned" at\s+profiles\[0\]\.memory_guarantee(.|\n)*asks for 32G of memory(.|\n)*the most any has is 16Gi`),
+			},
+			{Config: config("8G", "One node")},
+			{
+				// The pool's nodes shrink; the hub's settings do not change.
+				PreConfig: func() { e.cp.SetNodeMemory(t, nodeName, "4Gi") },
+				Config:    config("8G", "One node"),
+				PlanOnly:  true,
+			},
+			{Config: config("8G", "One smaller node"), ExpectError: tooBig},
+		},
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -82,4 +84,45 @@ func randomToken() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// AddNode registers one more simulated node for a test and removes it when
+// the test ends. Give it a taint, or tests that count the default nodes
+// may place pods on it.
+func (cp *ControlPlane) AddNode(t testing.TB, n Node) {
+	t.Helper()
+	client, ctx := cp.testClient(t)
+	if err := registerNode(ctx, client, n); err != nil {
+		t.Fatalf("adding node %s: %v", n.Name, err)
+	}
+	t.Cleanup(func() {
+		_ = client.CoreV1().Nodes().Delete(context.Background(), n.Name, metav1.DeleteOptions{})
+	})
+}
+
+// SetNodeMemory changes what a node offers pods, as a resized pool would.
+func (cp *ControlPlane) SetNodeMemory(t testing.TB, name, memory string) {
+	t.Helper()
+	client, ctx := cp.testClient(t)
+	node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Status.Allocatable[corev1.ResourceMemory] = resource.MustParse(memory)
+	node.Status.Capacity[corev1.ResourceMemory] = resource.MustParse(memory)
+	if _, err := client.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testClient is a client and a 30-second context for one test's change.
+func (cp *ControlPlane) testClient(t testing.TB) (kubernetes.Interface, context.Context) {
+	t.Helper()
+	client, err := cp.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return client, ctx
 }
