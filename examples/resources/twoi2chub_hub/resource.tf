@@ -1,5 +1,5 @@
 # A hackweek's hub: HTTPS from Let's Encrypt, a pinned default image, three
-# server sizes (one with a GPU), 20Gi home directories, JupyterLab with the
+# server sizes (a large one on its own node pool, one with a GPU), 20Gi home directories, JupyterLab with the
 # course material pulled at start and shared data mounted read-only, at most
 # 200 servers, idle servers stopped after 30 minutes, and the hub and proxy
 # kept on the core node pool.
@@ -33,6 +33,20 @@ resource "twoi2chub_hub" "hackweek" {
         { display_name = "Scientific Python", image = "quay.io/jupyter/scipy-notebook:2025-01-06", default = true },
         { display_name = "R", image = "quay.io/jupyter/r-notebook:2025-01-06" },
       ]
+      # Or any image of the community's own registry, typed in on the form.
+      unlisted_image = {
+        display_name       = "Other image"
+        validation_regex   = "^quay.io/hackweek/.+:.+$"
+        validation_message = "An image of quay.io/hackweek with a tag"
+      }
+      # On the high-memory pool, tainted so that only these servers go there;
+      # the plan checks that its nodes have 8G to give.
+      node_selector = { "cloud.google.com/gke-nodepool" = "user-highmem" }
+      tolerations   = [{ key = "hub.jupyter.org/dedicated", value = "highmem", effect = "NoSchedule" }]
+      node_affinity = {
+        preferred = [{ weight = 50, key = "cloud.google.com/gke-spot", operator = "DoesNotExist" }]
+      }
+      environment = { OMP_NUM_THREADS = "4" }
     },
     {
       display_name = "GPU: 1 NVIDIA T4"
