@@ -1,6 +1,7 @@
 package hubvalues
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/validate"
@@ -223,14 +224,23 @@ func checkTolerationFields(at AttrPath, tolerations []Toleration, ps *problems) 
 	}
 }
 
-// checkRequirement checks one node requirement: Kubernetes refuses values
-// with Exists and DoesNotExist, and wants one integer with Gt and Lt.
+// checkRequirement checks one node requirement's key, values and operator.
 func checkRequirement(at AttrPath, r NodeRequirement, ps *problems) {
 	sub := func(name string) AttrPath { return append(append(AttrPath{}, at...), name) }
 	ps.field(sub("key"), r.Key, validate.LabelKey)
 	for _, v := range r.Values {
 		ps.field(sub("values"), v, validate.LabelValue)
 	}
+	if !slices.Contains(NodeOperators, r.Operator) {
+		ps.add(sub("operator"), "Invalid value", "operator is one of %v, not %q", NodeOperators, r.Operator)
+	}
+}
+
+// checkRequirementValues checks that a requirement's values suit its
+// operator: Kubernetes refuses values with Exists and DoesNotExist, and
+// wants one integer with Gt and Lt.
+func checkRequirementValues(at AttrPath, r NodeRequirement, ps *problems) {
+	sub := func(name string) AttrPath { return append(append(AttrPath{}, at...), name) }
 	switch r.Operator {
 	case "In", "NotIn":
 		if len(r.Values) == 0 {
@@ -246,8 +256,6 @@ func checkRequirement(at AttrPath, r NodeRequirement, ps *problems) {
 		} else if _, err := strconv.ParseInt(r.Values[0], 10, 64); err != nil {
 			ps.add(sub("values"), "Not an integer", "Operator %q compares the label with an integer, and %q is not one.", r.Operator, r.Values[0])
 		}
-	default:
-		ps.add(sub("operator"), "Invalid value", "operator is one of %v, not %q", NodeOperators, r.Operator)
 	}
 }
 
@@ -262,8 +270,17 @@ func checkProfileServers(h Hub, ps *problems) {
 				"`unlisted_image` adds a field under the profile's image menu: list at least one `image_choices` entry (the default choice), "+
 					"and remove `image`.")
 		}
-		if a := p.NodeAffinity; a != nil && len(a.Required) == 0 && len(a.Preferred) == 0 {
-			ps.add(at("node_affinity"), "Empty node affinity", "Give `required` or `preferred` a requirement, or leave `node_affinity` out.")
+		checkEnvTwice(AttrPath{"profiles", i}, p.Environment, p.EnvironmentFromSecrets, ps)
+		if a := p.NodeAffinity; a != nil {
+			if len(a.Required) == 0 && len(a.Preferred) == 0 {
+				ps.add(at("node_affinity"), "Empty node affinity", "Give `required` or `preferred` a requirement, or leave `node_affinity` out.")
+			}
+			for j, r := range a.Required {
+				checkRequirementValues(AttrPath{"profiles", i, "node_affinity", "required", j}, r, ps)
+			}
+			for j, r := range a.Preferred {
+				checkRequirementValues(AttrPath{"profiles", i, "node_affinity", "preferred", j}, NodeRequirement{r.Key, r.Operator, r.Values}, ps)
+			}
 		}
 	}
 }

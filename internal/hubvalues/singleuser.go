@@ -419,8 +419,15 @@ func checkEnvFields(at AttrPath, plain map[string]string, fromSecrets map[string
 		ps.field(sub("environment_from_secrets", MapKey(name)), name, validate.EnvName)
 		ps.field(sub("environment_from_secrets", MapKey(name), "secret_name"), ref.SecretName, validate.ObjectName)
 		ps.field(sub("environment_from_secrets", MapKey(name), "key"), ref.Key, validate.SecretKey)
+	}
+}
+
+// checkEnvTwice finds a variable in both `environment` and
+// `environment_from_secrets` under at.
+func checkEnvTwice(at AttrPath, plain map[string]string, fromSecrets map[string]SecretRef, ps *problems) {
+	for _, name := range sortedKeys(fromSecrets) {
 		if _, twice := plain[name]; twice {
-			ps.add(sub("environment_from_secrets", MapKey(name)), "Variable set twice",
+			ps.add(append(append(AttrPath{}, at...), "environment_from_secrets", MapKey(name)), "Variable set twice",
 				"%s is in both `environment` and `environment_from_secrets`: keep one.", name)
 		}
 	}
@@ -432,6 +439,7 @@ func checkServers(h Hub, ps *problems) {
 		return
 	}
 	checkResources(func(name string) AttrPath { return AttrPath{"user_servers", name} }, u.resources(), ps)
+	checkEnvTwice(AttrPath{"user_servers"}, u.Environment, u.EnvironmentFromSecrets, ps)
 	known := map[string]bool{}
 	if homeVolumeName(h.Storage) != "" {
 		known[HomeVolume] = true
