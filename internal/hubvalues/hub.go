@@ -16,17 +16,20 @@ package hubvalues
 // converts between the two through them); each type lives in the file of
 // its concern, with how it renders, parses back and is checked.
 type Hub struct {
-	Domain           string       `json:"domain,omitempty"`
-	HTTPS            *HTTPS       `json:"https,omitempty"`
-	Ingress          *Ingress     `json:"ingress,omitempty"`
-	ProxyServiceType string       `json:"proxy_service_type,omitempty"`
-	Image            string       `json:"image,omitempty"` // image reference: name:tag, name@sha256:..., or name:tag@sha256:...
-	Profiles         []Profile    `json:"profiles"`
-	Storage          *Storage     `json:"storage,omitempty"`
-	Culling          *Culling     `json:"culling,omitempty"`
-	AdminUsers       []string     `json:"admin_users"`
-	AllowedUsers     []string     `json:"allowed_users"`
-	NodePurpose      *NodePurpose `json:"node_purpose,omitempty"`
+	Domain           string        `json:"domain,omitempty"`
+	HTTPS            *HTTPS        `json:"https,omitempty"`
+	Ingress          *Ingress      `json:"ingress,omitempty"`
+	ProxyServiceType string        `json:"proxy_service_type,omitempty"`
+	Image            string        `json:"image,omitempty"` // image reference: name:tag, name@sha256:..., or name:tag@sha256:...
+	Profiles         []Profile     `json:"profiles"`
+	Storage          *Storage      `json:"storage,omitempty"`
+	Culling          *Culling      `json:"culling,omitempty"`
+	AdminUsers       []string      `json:"admin_users"`
+	AllowedUsers     []string      `json:"allowed_users"`
+	NodePurpose      *NodePurpose  `json:"node_purpose,omitempty"`
+	UserServers      *UserServers  `json:"user_servers,omitempty"`
+	Limits           *Limits       `json:"limits,omitempty"`
+	NamedServers     *NamedServers `json:"named_servers,omitempty"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),
 	// merged over the typed settings.
 	Auth map[string]any `json:"-"`

@@ -40,6 +40,9 @@ type hubModel struct {
 	AdminUsers       types.Set      `tfsdk:"admin_users" setting:"true"`
 	AllowedUsers     types.Set      `tfsdk:"allowed_users" setting:"true"`
 	NodePurpose      types.Object   `tfsdk:"node_purpose" setting:"true"`
+	UserServers      types.Object   `tfsdk:"user_servers" setting:"true"`
+	Limits           types.Object   `tfsdk:"limits" setting:"true"`
+	NamedServers     types.Object   `tfsdk:"named_servers" setting:"true"`
 	Auth             types.String   `tfsdk:"auth"`
 	ExtraValues      YAMLValue      `tfsdk:"extra_values"`
 	DeleteUserData   types.Bool     `tfsdk:"delete_user_data"`
@@ -225,6 +228,8 @@ func attrPath(p hubvalues.AttrPath) path.Path {
 				return out
 			}
 			out = out.AtListIndex(s)
+		case hubvalues.MapKey:
+			out = out.AtMapKey(string(s))
 		case string:
 			out = out.AtName(s)
 		}

@@ -134,11 +134,16 @@ type imageAt struct {
 }
 
 // hubImages lists the images a hub's settings name: the default image,
-// profiles' images and image choices.
+// init containers', profiles' images and image choices.
 func hubImages(h hubvalues.Hub) []imageAt {
 	var out []imageAt
 	if h.Image != "" {
 		out = append(out, imageAt{h.Image, hubvalues.AttrPath{"image"}})
+	}
+	if h.UserServers != nil {
+		for i, c := range h.UserServers.InitContainers {
+			out = append(out, imageAt{c.Image, hubvalues.AttrPath{"user_servers", "init_containers", i, "image"}})
+		}
 	}
 	for i, p := range h.Profiles {
 		if p.Image != "" {

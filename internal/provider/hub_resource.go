@@ -164,6 +164,9 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		}
 		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
 		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
+		for _, w := range hubvalues.Warnings(hub) {
+			resp.Diagnostics.AddAttributeWarning(attrPath(w.Attr), w.Summary, w.Detail)
+		}
 		// The rest only when the values or the chart change (or the hub is
 		// new): values and chart already applied were checked then, so a
 		// no-op plan loads no chart and asks nothing more of the cluster
@@ -191,6 +194,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				}
 			}
 			r.checkImages(ctx, hub, before, &resp.Diagnostics)
+			r.checkNodes(ctx, hub, &resp.Diagnostics)
 		}
 	}
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -160,9 +161,12 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 			"profiles": schema.ListNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order.",
+				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order. " +
+					"When the hub's settings change, the plan checks each profile against the cluster's nodes: requests bigger than every " +
+					"node of the pool the profile is pinned to (by `node_selector`, `gpu.node_selector` or `node_affinity.required`) fail; " +
+					"a profile no node matches, or one bigger than every node without being pinned, warns (a pool scaled to zero may have them).",
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				NestedObject: schema.NestedAttributeObject{Attributes: withProfileServerAttributes(map[string]schema.Attribute{
 					"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown on the form, e.g. `\"Small: 1 CPU, 2 GB\"`.", Validators: []validator.String{nonEmpty()}},
 					"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name` (lower case, dashes).",
 						Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`), "must be lower-case letters, digits and dashes")}},
@@ -186,17 +190,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 							"resource": schema.StringAttribute{Optional: true, MarkdownDescription: "Extended resource name; default `\"nvidia.com/gpu\"`.", Validators: []validator.String{checkString(validate.ExtendedResource)}},
 							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 								MarkdownDescription: "Labels of GPU nodes, e.g. `{ \"cloud.google.com/gke-accelerator\" = \"nvidia-tesla-t4\" }`.", Validators: labelMapValidators()},
-							"tolerations": schema.ListNestedAttribute{
-								Optional:            true,
-								MarkdownDescription: "Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`.",
-								NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-									"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{checkString(validate.LabelKey)}},
-									"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"Equal\"` (default when `value` is set) or `\"Exists\"`.", Validators: []validator.String{stringvalidator.OneOf("Equal", "Exists")}},
-									"value":    schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value.", Validators: []validator.String{nonEmpty()}},
-									"effect": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"NoSchedule\"`, `\"PreferNoSchedule\"` or `\"NoExecute\"`; default all effects.",
-										Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
-								}},
-							},
+							"tolerations": tolerationsAttribute("Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`."),
 						},
 					},
 					"image_choices": schema.ListNestedAttribute{
@@ -212,7 +206,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 								MarkdownDescription: "Whether this image is preselected. Default `false`."},
 						}},
 					},
-				}},
+				})},
 			},
 			"storage": schema.SingleNestedAttribute{
 				Optional:            true,
@@ -231,17 +225,6 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"nfs_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Exported path on the NFS server, e.g. `\"/homes\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
 					"sub_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Each user's directory in a shared volume; default `\"{username}\"`.", Validators: []validator.String{checkString(validate.SubPath)}},
 					"mount_path":    schema.StringAttribute{Optional: true, MarkdownDescription: "Where the home directory is mounted; default `\"/home/jovyan\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
-				},
-			},
-			"culling": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Stopping idle servers (z2jh `cull`). Default (unset): the chart's, which stops servers idle for an hour.",
-				Attributes: map[string]schema.Attribute{
-					"enabled": schema.BoolAttribute{Required: true, MarkdownDescription: "Whether idle servers are stopped."},
-					"timeout": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds of inactivity before a server is stopped, e.g. `3600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"every":   schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds between checks, e.g. `600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"max_age": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds after which a server is stopped even if active; `0` for never.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
-					"users":   schema.BoolAttribute{Optional: true, MarkdownDescription: "Whether users with no running server are removed from the hub too."},
 				},
 			},
 			"admin_users": schema.SetAttribute{
@@ -309,5 +292,8 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"It changes when the settings change, and when the deployed values were changed outside Terraform.",
 			},
 		},
+	}
+	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes(), hubServerAttributes()} {
+		maps.Copy(resp.Schema.Attributes, concern)
 	}
 }
