@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
@@ -145,6 +146,17 @@ func knownBesides(v attr.Value, skip string) bool {
 // its JSON shape under its attribute name, then into hubvalues.Hub, whose
 // JSON names are the same.
 func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) {
+	return m.convert(ctx, toJSONShape)
+}
+
+// toPartialHub is toHub for a configuration with parts known only at apply
+// (ValidateConfig): they read as unset, so the checks that do not depend on
+// them still run.
+func (m *hubModel) toPartialHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) {
+	return m.convert(ctx, partialJSONShape)
+}
+
+func (m *hubModel) convert(ctx context.Context, shape func(tftypes.Value) (any, error)) (hubvalues.Hub, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var h hubvalues.Hub
 	doc := map[string]any{}
@@ -155,7 +167,7 @@ func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) 
 		}
 		tv, err := v.ToTerraformValue(ctx)
 		if err == nil {
-			doc[st.name], err = toJSONShape(tv)
+			doc[st.name], err = shape(tv)
 		}
 		if err != nil {
 			addAttrError(&diags, path.Root(st.name), "Cannot read the setting", err.Error())

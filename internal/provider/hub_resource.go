@@ -594,7 +594,7 @@ func (r *HubResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if !whollyKnown(m.NodePurpose) {
 		m.NodePurpose = types.ObjectUnknown(m.NodePurpose.AttributeTypes(ctx))
 	}
-	hub, d := m.toHub(ctx) // unknown values read as unset
+	hub, d := m.toPartialHub(ctx) // unknown values read as unset
 	if d.HasError() {
 		return // the attributes' own validators report these
 	}
