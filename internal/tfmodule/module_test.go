@@ -104,11 +104,14 @@ func TestRulesListsValidationsAndPreconditions(t *testing.T) {
 }
 
 func TestReplayWritesOneModuleCallPerExpectedFailure(t *testing.T) {
-	files, err := ExpectedFailureRuns("testdata/good")
+	files, err := TestRuns("testdata/good")
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs, config := Replay(files, "../mod")
+	if n := len(files[0].Runs); n != 3 {
+		t.Fatalf("%d runs read, want 3", n)
+	}
+	runs, config := Replay(files, "../mod", ExpectsFailure)
 	if len(runs) != 2 || runs[0].Run.Name != "short_name" || runs[1].Run.Name != "reserved" {
 		t.Fatalf("runs %+v, want short_name and reserved (the run without expect_failures is left out)", runs)
 	}

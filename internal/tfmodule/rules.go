@@ -69,11 +69,11 @@ func rule(target, file string, b *hclsyntax.Block) Rule {
 	return r
 }
 
-// TestRun is a `run` block of a .tftest.hcl file that expects failures.
+// TestRun is a `run` block of a .tftest.hcl file.
 type TestRun struct {
 	File           string
 	Name           string
-	ExpectFailures []string          // as written: "var.zone", "google_container_cluster.this"
+	ExpectFailures []string          // as written: "var.zone", "google_container_cluster.this"; none for a run that must pass
 	Variables      map[string]string // name -> expression source, file-level variables included
 }
 
@@ -84,8 +84,8 @@ type TestFile struct {
 	Runs      []TestRun
 }
 
-// ExpectedFailureRuns reads dir/tests/*.tftest.hcl.
-func ExpectedFailureRuns(dir string) ([]TestFile, error) {
+// TestRuns reads the runs of dir/tests/*.tftest.hcl.
+func TestRuns(dir string) ([]TestFile, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
 	if err != nil {
 		return nil, err
@@ -118,15 +118,12 @@ func ExpectedFailureRuns(dir string) ([]TestFile, error) {
 			if b.Type != "run" || len(b.Labels) != 1 {
 				continue
 			}
-			ef, ok := b.Body.Attributes["expect_failures"]
-			if !ok {
-				continue
-			}
 			run := TestRun{File: tf.Name, Name: b.Labels[0], Variables: map[string]string{}}
 			for k, v := range fileVars {
 				run.Variables[k] = v
 			}
-			if tuple, ok := ef.Expr.(*hclsyntax.TupleConsExpr); ok {
+			if ef, ok := b.Body.Attributes["expect_failures"]; ok {
+				tuple, _ := ef.Expr.(*hclsyntax.TupleConsExpr)
 				for _, e := range tuple.Exprs {
 					run.ExpectFailures = append(run.ExpectFailures, strings.Join(strings.Fields(sourceOf(e, src)), ""))
 				}
@@ -174,9 +171,9 @@ type ReplayedRun struct {
 }
 
 // Replay writes a configuration (one main.tf) calling the module at source
-// once per run, with the run's variables, under the test files' provider
-// blocks: planning it reports every run's failures at once.
-func Replay(files []TestFile, source string) ([]ReplayedRun, string) {
+// once per run that keep selects, with the run's variables, under the test
+// files' provider blocks: planning it reports every run's failures at once.
+func Replay(files []TestFile, source string, keep func(TestRun) bool) ([]ReplayedRun, string) {
 	var b strings.Builder
 	line := 1
 	write := func(s string) {
@@ -195,6 +192,9 @@ func Replay(files []TestFile, source string) ([]ReplayedRun, string) {
 	var runs []ReplayedRun
 	for _, f := range files {
 		for _, tr := range f.Runs {
+			if !keep(tr) {
+				continue
+			}
 			r := ReplayedRun{Run: tr, Call: fmt.Sprintf("row_%d", len(runs)), StartLine: line}
 			write(fmt.Sprintf("# %s run %q\nmodule %q {\n  source = %q\n", tr.File, tr.Name, r.Call, source))
 			names := make([]string, 0, len(tr.Variables))
@@ -212,3 +212,6 @@ func Replay(files []TestFile, source string) ([]ReplayedRun, string) {
 	}
 	return runs, b.String()
 }
+
+// ExpectsFailure selects the bad-input runs for Replay.
+func ExpectsFailure(r TestRun) bool { return len(r.ExpectFailures) > 0 }

@@ -74,7 +74,7 @@ func run(cli, dir string) error {
 	if err != nil {
 		return err
 	}
-	files, err := tfmodule.ExpectedFailureRuns(dir)
+	files, err := tfmodule.TestRuns(dir)
 	if err != nil {
 		return err
 	}
@@ -82,81 +82,41 @@ func run(cli, dir string) error {
 		fmt.Printf("validationcheck: %s has no validation rules\n", dir)
 		return nil
 	}
-	root, err := os.MkdirTemp("", "validationcheck-")
-	if err != nil {
-		return err
+	// Two plans: invalid variables stop a plan before any resource is
+	// planned, so rows aimed at preconditions go in a plan of their own.
+	onVariables := func(r tfmodule.TestRun) bool {
+		return tfmodule.ExpectsFailure(r) && strings.HasPrefix(r.ExpectFailures[0], "var.")
 	}
-	defer os.RemoveAll(root)
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return err
-	}
-
-	replayed, config := tfmodule.Replay(files, rel)
-	rows := make([]*row, len(replayed))
-	for i, r := range replayed {
-		rows[i] = &row{ReplayedRun: r, fired: map[int]string{}}
-	}
-	if len(rows) == 0 {
-		return fmt.Errorf("%s: no run with expect_failures in tests/*.tftest.hcl: add one bad-input row per rule", dir)
-	}
-	versions, err := os.ReadFile(filepath.Join(dir, "versions.tf"))
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(root, "versions.tf"), versions, 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(root, "main.tf"), []byte(config), 0o644); err != nil {
-		return err
-	}
-
-	env := append(os.Environ(), "TF_DATA_DIR="+filepath.Join(root, ".terraform"))
-	initCmd := exec.Command(cli, "init", "-backend=false", "-input=false", "-no-color")
-	initCmd.Dir, initCmd.Env = root, env
-	if out, err := initCmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("init of the generated configuration: %v\n%s", err, out)
-	}
-	planCmd := exec.Command(cli, "plan", "-json", "-input=false", "-lock=false", "-refresh=false")
-	planCmd.Dir, planCmd.Env = root, env
-	var stdout bytes.Buffer
-	planCmd.Stdout, planCmd.Stderr = &stdout, os.Stderr
-	_ = planCmd.Run() // it must fail; what matters is why
+	onResources := func(r tfmodule.TestRun) bool { return tfmodule.ExpectsFailure(r) && !onVariables(r) }
 
 	var problems []string
 	rulesFired := map[int]bool{}
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var msg struct {
-			Type       string      `json:"type"`
-			Diagnostic *diagnostic `json:"diagnostic"`
+	var rows []*row
+	for _, keep := range []func(tfmodule.TestRun) bool{onVariables, onResources} {
+		group, diags, err := plan(cli, dir, files, keep)
+		if err != nil {
+			return err
 		}
-		if json.Unmarshal(sc.Bytes(), &msg) != nil || msg.Type != "diagnostic" || msg.Diagnostic.Severity != "error" {
-			continue
-		}
-		d := msg.Diagnostic
-		i, message, ok := matchRule(rules, d)
-		if !ok {
-			problems = append(problems, fmt.Sprintf("an error no rule explains (fix the row or the module): %s: %s", d.Summary, d.Detail))
-			continue
-		}
-		rulesFired[i] = true
-		if rules[i].Message != "" && message != rules[i].Message {
-			problems = append(problems, fmt.Sprintf("%s fired with %q, not its error_message %q", rules[i], message, rules[i].Message))
-		}
-		if strings.HasPrefix(rules[i].Target, "var.") {
-			r := rowAt(rows, d)
-			if r == nil {
-				problems = append(problems, fmt.Sprintf("%s fired outside any row: %s", rules[i], d.Detail))
+		rows = append(rows, group...)
+		for _, d := range diags {
+			i, message, ok := matchRule(rules, d)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("an error no rule explains (fix the row or the module): %s: %s", d.Summary, d.Detail))
 				continue
 			}
-			r.fired[i] = message
+			rulesFired[i] = true
+			if rules[i].Message != "" && message != rules[i].Message {
+				problems = append(problems, fmt.Sprintf("%s fired with %q, not its error_message %q", rules[i], message, rules[i].Message))
+			}
+			if r := rowAt(group, d); r != nil {
+				r.fired[i] = message
+			} else if strings.HasPrefix(rules[i].Target, "var.") {
+				problems = append(problems, fmt.Sprintf("%s fired outside any row: %s", rules[i], d.Detail))
+			}
 		}
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: no run with expect_failures in tests/*.tftest.hcl: add one bad-input row per rule", dir)
 	}
 	for i, r := range rules {
 		if !rulesFired[i] {
@@ -165,7 +125,7 @@ func run(cli, dir string) error {
 	}
 	for _, r := range rows {
 		if !strings.HasPrefix(r.Run.ExpectFailures[0], "var.") {
-			continue // a precondition's row: matched by message above
+			continue // a precondition names no row: it was matched by its place above
 		}
 		switch {
 		case len(r.fired) == 0:
@@ -184,9 +144,69 @@ func run(cli, dir string) error {
 		sort.Strings(problems)
 		return fmt.Errorf("%s:\n  %s", dir, strings.Join(problems, "\n  "))
 	}
-	fmt.Printf("validationcheck: %s: each of %d rules fired with its message (%d rows, one plan, %.1fs)\n",
+	fmt.Printf("validationcheck: %s: each of %d rules fired with its message (%d rows, %.1fs)\n",
 		dir, len(rules), len(rows), time.Since(started).Seconds())
 	return nil
+}
+
+// plan replays the runs keep selects in a configuration of their own and
+// returns the errors of its plan.
+func plan(cli, dir string, files []tfmodule.TestFile, keep func(tfmodule.TestRun) bool) ([]*row, []*diagnostic, error) {
+	root, err := os.MkdirTemp("", "validationcheck-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(root)
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	replayed, config := tfmodule.Replay(files, rel, keep)
+	if len(replayed) == 0 {
+		return nil, nil, nil
+	}
+	rows := make([]*row, len(replayed))
+	for i, r := range replayed {
+		rows[i] = &row{ReplayedRun: r, fired: map[int]string{}}
+	}
+	versions, err := os.ReadFile(filepath.Join(dir, "versions.tf"))
+	if err != nil {
+		return nil, nil, err
+	}
+	for name, content := range map[string][]byte{"versions.tf": versions, "main.tf": []byte(config)} {
+		if err := os.WriteFile(filepath.Join(root, name), content, 0o644); err != nil {
+			return nil, nil, err
+		}
+	}
+	env := append(os.Environ(), "TF_DATA_DIR="+filepath.Join(root, ".terraform"))
+	initCmd := exec.Command(cli, "init", "-backend=false", "-input=false", "-no-color")
+	initCmd.Dir, initCmd.Env = root, env
+	if out, err := initCmd.CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("init of the generated configuration: %v\n%s", err, out)
+	}
+	planCmd := exec.Command(cli, "plan", "-json", "-input=false", "-lock=false", "-refresh=false")
+	planCmd.Dir, planCmd.Env = root, env
+	var stdout bytes.Buffer
+	planCmd.Stdout, planCmd.Stderr = &stdout, os.Stderr
+	_ = planCmd.Run() // it must fail; what matters is why
+
+	var diags []*diagnostic
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var msg struct {
+			Type       string      `json:"type"`
+			Diagnostic *diagnostic `json:"diagnostic"`
+		}
+		if json.Unmarshal(sc.Bytes(), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "error" {
+			diags = append(diags, msg.Diagnostic)
+		}
+	}
+	return rows, diags, sc.Err()
 }
 
 // matchRule finds the rule behind an error and the message it gave.
