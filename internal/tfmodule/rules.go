@@ -215,3 +215,36 @@ func Replay(files []TestFile, source string, keep func(TestRun) bool) ([]Replaye
 
 // ExpectsFailure selects the bad-input runs for Replay.
 func ExpectsFailure(r TestRun) bool { return len(r.ExpectFailures) > 0 }
+
+// ReplayDir writes Replay's configuration for the module in dir, with the
+// module's versions.tf (its required providers), into a new temporary
+// directory that the caller removes.
+func ReplayDir(dir string, files []TestFile, keep func(TestRun) bool) (root string, runs []ReplayedRun, err error) {
+	root, err = os.MkdirTemp("", "tfmodule-replay-")
+	if err != nil {
+		return "", nil, err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(root)
+			root = ""
+		}
+	}()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return root, nil, err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return root, nil, err
+	}
+	versions, err := os.ReadFile(filepath.Join(dir, "versions.tf"))
+	if err != nil {
+		return root, nil, err
+	}
+	runs, config := Replay(files, rel, keep)
+	if err = os.WriteFile(filepath.Join(root, "versions.tf"), versions, 0o644); err != nil {
+		return root, nil, err
+	}
+	return root, runs, os.WriteFile(filepath.Join(root, "main.tf"), []byte(config), 0o644)
+}

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -87,30 +88,15 @@ func run(cli, dir, runRef, label string, creates, unknowns []string) error {
 	if err != nil {
 		return err
 	}
-	root, err := os.MkdirTemp("", "plancheck-")
+	root, runs, err := tfmodule.ReplayDir(dir, files, func(r tfmodule.TestRun) bool { return r.File == file && r.Name == name })
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(root)
-	abs, _ := filepath.Abs(dir)
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return err
-	}
-	runs, config := tfmodule.Replay(files, rel, func(r tfmodule.TestRun) bool { return r.File == file && r.Name == name })
 	if len(runs) != 1 {
 		return fmt.Errorf("%s: no run %q in tests/%s", dir, name, file)
 	}
 	prefix := "module." + runs[0].Call + "."
-	versions, err := os.ReadFile(filepath.Join(dir, "versions.tf"))
-	if err != nil {
-		return err
-	}
-	for f, content := range map[string][]byte{"versions.tf": versions, "main.tf": []byte(config)} {
-		if err := os.WriteFile(filepath.Join(root, f), content, 0o644); err != nil {
-			return err
-		}
-	}
 	tf := func(args ...string) ([]byte, error) {
 		c := exec.Command(cli, args...)
 		c.Dir, c.Env = root, append(os.Environ(), "TF_DATA_DIR="+filepath.Join(root, ".terraform"))
@@ -166,7 +152,7 @@ func run(cli, dir, runRef, label string, creates, unknowns []string) error {
 		}
 		planned++
 		addr := strings.TrimPrefix(rc.Address, prefix)
-		if contains(rc.Change.Actions, "create") {
+		if slices.Contains(rc.Change.Actions, "create") {
 			created[addr] = true
 		}
 		var after, unknown any
@@ -253,13 +239,4 @@ func checkLabels(typ, path string, block schemaBlock, after, unknown any, label 
 		}
 	}
 	return found
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func run(cli, dir string) error {
 			problems = append(problems, fmt.Sprintf("%s run %q trips %d rules: make it break exactly one", r.Run.File, r.Run.Name, len(r.fired)))
 		default:
 			for i := range r.fired {
-				if !contains(r.Run.ExpectFailures, rules[i].Target) {
+				if !slices.Contains(r.Run.ExpectFailures, rules[i].Target) {
 					problems = append(problems, fmt.Sprintf("%s run %q expects %v but trips %s", r.Run.File, r.Run.Name, r.Run.ExpectFailures, rules[i]))
 				}
 			}
@@ -152,35 +153,17 @@ func run(cli, dir string) error {
 // plan replays the runs keep selects in a configuration of their own and
 // returns the errors of its plan.
 func plan(cli, dir string, files []tfmodule.TestFile, keep func(tfmodule.TestRun) bool) ([]*row, []*diagnostic, error) {
-	root, err := os.MkdirTemp("", "validationcheck-")
+	root, replayed, err := tfmodule.ReplayDir(dir, files, keep)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(root)
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil {
-		return nil, nil, err
-	}
-	replayed, config := tfmodule.Replay(files, rel, keep)
 	if len(replayed) == 0 {
 		return nil, nil, nil
 	}
 	rows := make([]*row, len(replayed))
 	for i, r := range replayed {
 		rows[i] = &row{ReplayedRun: r, fired: map[int]string{}}
-	}
-	versions, err := os.ReadFile(filepath.Join(dir, "versions.tf"))
-	if err != nil {
-		return nil, nil, err
-	}
-	for name, content := range map[string][]byte{"versions.tf": versions, "main.tf": []byte(config)} {
-		if err := os.WriteFile(filepath.Join(root, name), content, 0o644); err != nil {
-			return nil, nil, err
-		}
 	}
 	env := append(os.Environ(), "TF_DATA_DIR="+filepath.Join(root, ".terraform"))
 	initCmd := exec.Command(cli, "init", "-backend=false", "-input=false", "-no-color")
@@ -239,13 +222,4 @@ func rowAt(rows []*row, d *diagnostic) *row {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
