@@ -19,8 +19,8 @@ output "exec" {
   }
 }
 
-output "kubernetes" {
-  description = "`host`, `cluster_ca_certificate` and `exec` together, for `provider \"twoi2chub\" { kubernetes = module.gke.kubernetes }`."
+output "connection" {
+  description = "`host`, `cluster_ca_certificate` and `exec` together, for `provider \"twoi2chub\" { kubernetes = module.gke.connection }`."
   value = {
     host                   = "https://${google_container_cluster.this.endpoint}"
     cluster_ca_certificate = base64decode(google_container_cluster.this.master_auth[0].cluster_ca_certificate)

@@ -72,7 +72,7 @@ run "defaults" {
     error_message = "exec runs gke-gcloud-auth-plugin."
   }
   assert {
-    condition     = output.kubernetes.exec.command == "gke-gcloud-auth-plugin"
+    condition     = output.connection.exec.command == "gke-gcloud-auth-plugin"
     error_message = "The kubernetes output carries the exec settings for the provider."
   }
   assert {
