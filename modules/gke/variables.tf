@@ -437,8 +437,8 @@ variable "hubs" {
   EOT
 
   validation {
-    condition     = alltrue([for k, h in var.hubs : can(regex("^[a-z][a-z0-9-]{0,11}[a-z0-9]$", k))])
-    error_message = "hubs keys must be 2 to 13 lower-case letters, digits or hyphens, starting with a letter, e.g. \"staging\": with the cluster name they form service account IDs of at most 30 characters."
+    condition     = alltrue([for k, h in var.hubs : can(regex("^[a-z][a-z0-9-]{0,11}[a-z0-9]$", k)) && !contains(["nodes", "builder"], k)])
+    error_message = "hubs keys must be 2 to 13 lower-case letters, digits or hyphens, starting with a letter, e.g. \"staging\": with the cluster name they form service account IDs of at most 30 characters, and \"nodes\" and \"builder\" are the module's own."
   }
 
   validation {

@@ -296,6 +296,14 @@ run "hub_key_malformed" {
   expect_failures = [var.hubs]
 }
 
+run "hub_key_taken_by_the_module" {
+  command = plan
+  variables {
+    hubs = { builder = {} }
+  }
+  expect_failures = [var.hubs]
+}
+
 run "hub_namespace_malformed" {
   command = plan
   variables {
