@@ -87,14 +87,16 @@ tools/build.sh terraform tofu "${build[@]}"
 go build -o bin/terraform-provider-twoi2chub .
 
 # The CLI configuration: cloud providers from tools/mirror, twoi2chub from bin/
-# (through a mirror of its own, as 0.0.1, so that `init` finds it, and a
-# development override, as scripts/demo.sh does), and nothing from the network.
+# (through a mirror of its own, as the release CHANGELOG.md prepares, which
+# examples pin, so that `init` finds it; and a development override, as
+# scripts/demo.sh does), and nothing from the network.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+next=$(sed -n 's/^## \([0-9][0-9.]*\) .*/\1/p' CHANGELOG.md | head -n 1)
 platform=$(go env GOOS)_$(go env GOARCH)
 for host in registry.terraform.io registry.opentofu.org; do
-  mkdir -p "$work/mirror/$host/2i2c-org/twoi2chub/0.0.1/$platform"
-  cp bin/terraform-provider-twoi2chub "$work/mirror/$host/2i2c-org/twoi2chub/0.0.1/$platform/"
+  mkdir -p "$work/mirror/$host/2i2c-org/twoi2chub/$next/$platform"
+  cp bin/terraform-provider-twoi2chub "$work/mirror/$host/2i2c-org/twoi2chub/$next/$platform/"
 done
 cat >"$work/cli.tfrc" <<EOF
 provider_installation {
@@ -130,7 +132,8 @@ if [ ${#dirs[@]} -eq 0 ]; then
   exit 0
 fi
 mkdir -p "$work/bin"
-go build -o "$work/bin/" ./internal/cmd/modulelint ./internal/cmd/moduledocs ./internal/cmd/validationcheck ./internal/cmd/plancheck
+go build -o "$work/bin/" ./internal/cmd/modulelint ./internal/cmd/moduledocs ./internal/cmd/validationcheck \
+  ./internal/cmd/plancheck ./internal/cmd/moduleworkcopy
 "$work/bin/modulelint" "${dirs[@]}"
 "$work/bin/moduledocs" -check "${dirs[@]}"
 
@@ -141,19 +144,18 @@ for row in "${rows[@]}"; do
   for cli in $(field "$row" 2); do
     start=$SECONDS
     echo "test-modules: $dir with $cli"
-    export TF_DATA_DIR=$work/data/$cli/${dir//\//_}
-    rm -f "$dir/.terraform.lock.hcl"
     "tools/bin/$cli" fmt -check -recursive "$dir"
-    "tools/bin/$cli" -chdir="$dir" init -backend=false -input=false -no-color >"$work/init.log" 2>&1 || {
+    # A copy whose pinned sources of this repository's modules point at modules/.
+    copy=$work/rows/$cli/${dir//\//_}
+    "$work/bin/moduleworkcopy" -modules "$root/modules" "$dir" "$copy"
+    "tools/bin/$cli" -chdir="$copy" init -backend=false -input=false -no-color >"$work/init.log" 2>&1 || {
       cat "$work/init.log"
       exit 1
     }
-    "tools/bin/$cli" -chdir="$dir" validate -no-color >/dev/null
-    "tools/bin/$cli" -chdir="$dir" test -no-color | grep -v '^  run .*\.\.\. pass$'
-    rm -f "$dir/.terraform.lock.hcl"
-    unset TF_DATA_DIR
-    "$work/bin/validationcheck" -cli "tools/bin/$cli" "$dir"
-    "$work/bin/plancheck" -cli "tools/bin/$cli" "${plancheck_args[@]}" "$dir"
+    "tools/bin/$cli" -chdir="$copy" validate -no-color >/dev/null
+    "tools/bin/$cli" -chdir="$copy" test -no-color | grep -v '^  run .*\.\.\. pass$'
+    "$work/bin/validationcheck" -cli "tools/bin/$cli" "$copy"
+    "$work/bin/plancheck" -cli "tools/bin/$cli" "${plancheck_args[@]}" "$copy"
     echo "test-modules: $dir with $cli passed in $((SECONDS - start))s"
   done
 done

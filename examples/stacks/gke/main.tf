@@ -10,7 +10,8 @@ provider "google" {
 }
 
 module "gke" {
-  source = "../../../modules/gke"
+  # This repository's modules are published by Git source at release tags.
+  source = "git::https://github.com/2i2c-org/terraform-provider-twoi2chub.git//modules/gke?ref=v0.1.0"
 
   project_id          = var.project_id
   region              = var.region

@@ -9,7 +9,8 @@ terraform {
       version = ">= 8.0, < 9.0"
     }
     twoi2chub = {
-      source = "2i2c-org/twoi2chub"
+      source  = "2i2c-org/twoi2chub"
+      version = "~> 0.1"
     }
   }
 }
