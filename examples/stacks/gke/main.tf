@@ -132,6 +132,8 @@ resource "twoi2chub_hub" "this" {
         # network policy blocks by default; on these nodes it is the GKE
         # metadata server, which hides the node's own credentials.
         networkPolicy = { egressAllowRules = { cloudMetadataServer = true } }
+        # The chart refuses that rule while its iptables block (on by default) stays.
+        cloudMetadata = { blockWithIptables = false }
       },
       # The chart mounts NFS homes owned by root: hand each one to the user first.
       module.gke.home_storage == null ? {} : {
