@@ -88,6 +88,37 @@ k8s_ldflags() {
   echo "$flags"
 }
 
+# Cloud providers (hashicorp/google, aws, azurerm) are built from the module proxy
+# inside their own module directory, so that their go.mod and go.sum, not ours,
+# pin their dependencies. The proxy serves pseudo-versions of main, not releases;
+# each is put in a filesystem mirror (tools/mirror) under the release it follows,
+# which is what the modules' required_providers constraints admit.
+# cloud_provider <type> <go module> <pseudo-version> <release it follows>
+cloud_provider() {
+  local type=$1 mod=$2 ver=$3 release=$4
+  local name=terraform-provider-$type
+  local out=$cache/$name/$ver/$name
+  if [ ! -x "$out" ]; then
+    local dir
+    dir=$(cd "$cache" && go mod download -json "$mod@$ver" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -n "$dir" ] || { echo "tools: go mod download $mod@$ver gave no module directory" >&2; exit 1; }
+    echo "tools: building $name $ver (cached at $out)" >&2
+    local start=$SECONDS
+    mkdir -p "$(dirname "$out")"
+    (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out.tmp" .)
+    mv "$out.tmp" "$out"
+    echo "tools: built $name $ver in $((SECONDS - start))s" >&2
+  fi
+  ln -sfn "$out" "$bin/$name"
+  # Unpacked filesystem-mirror layout: <host>/<namespace>/<type>/<version>/<os_arch>/,
+  # under both hosts: OpenTofu resolves hashicorp/google to registry.opentofu.org.
+  local platform host
+  platform=$(go env GOOS)_$(go env GOARCH)
+  for host in registry.terraform.io registry.opentofu.org; do
+    mkdir -p "$here/mirror/$host/hashicorp/$type/$release/$platform"
+    ln -sfn "$out" "$here/mirror/$host/hashicorp/$type/$release/$platform/${name}_v$release"
+  done
+}
 
 all=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok terraform terraform-1.8.5 tofu tfplugindocs goreleaser actionlint)
 names=("$@"); [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
@@ -116,6 +147,10 @@ for name in "${names[@]}"; do
     terraform-provider-helm)
                   build terraform-provider-helm helmprovider github.com/hashicorp/terraform-provider-helm \
                     "$(version helmprovider github.com/hashicorp/terraform-provider-helm)" ;;
+    # Only for `make test-modules` (see modules/README.md): main after 8.0.0.
+    terraform-provider-google)
+                  cloud_provider google github.com/hashicorp/terraform-provider-google \
+                    v1.20.1-0.20260828184646-f3721fb45fa3 8.0.0 ;;
     *) echo "tools: unknown tool $name (known: ${all[*]})" >&2; exit 2 ;;
   esac
 done

@@ -30,6 +30,8 @@ type Hub struct {
 	UserServers      *UserServers  `json:"user_servers,omitempty"`
 	Limits           *Limits       `json:"limits,omitempty"`
 	NamedServers     *NamedServers `json:"named_servers,omitempty"`
+	// UserServiceAccount is in cloud.go.
+	UserServiceAccount *UserServiceAccount `json:"user_service_account,omitempty"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),
 	// merged over the typed settings.
 	Auth map[string]any `json:"-"`

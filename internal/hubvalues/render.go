@@ -144,6 +144,7 @@ var features = []feature{
 	{render: renderUsers, parse: parseUsers, checkFields: checkUserFields},
 	{render: renderNodePurpose, parse: parseNodePurpose},
 	{render: renderLimits, parse: parseLimits, checkFields: checkLimitFields, check: checkLimits},
+	{render: renderUserServiceAccount, parse: parseUserServiceAccount, checkFields: checkUserServiceAccountFields, check: checkUserServiceAccount},
 	{check: checkAuth},
 }
 

@@ -160,12 +160,12 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Validators: []validator.String{checkString(validate.ImageRef)},
 			},
 			"profiles": schema.ListNestedAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order. " +
 					"When the hub's settings change, the plan checks each profile against the cluster's nodes: requests bigger than every " +
 					"node of the pool the profile is pinned to (by `node_selector`, `gpu.node_selector` or `node_affinity.required`) fail; " +
 					"a profile no node matches, or one bigger than every node without being pinned, warns (a pool scaled to zero may have them).",
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: withProfileServerAttributes(map[string]schema.Attribute{
 					"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown on the form, e.g. `\"Small: 1 CPU, 2 GB\"`.", Validators: []validator.String{nonEmpty()}},
 					"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name` (lower case, dashes).",
@@ -293,7 +293,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
-	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes(), hubServerAttributes()} {
+	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes()} {
 		maps.Copy(resp.Schema.Attributes, concern)
 	}
 }

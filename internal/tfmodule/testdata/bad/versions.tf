@@ -1,0 +1,1 @@
+# No terraform block.

@@ -1,0 +1,4 @@
+output "url" {
+  description = "Where it is."
+  value       = "https://${var.name}"
+}

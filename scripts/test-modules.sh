@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# make test-modules: every module and stack, checked offline against the real
+# cloud providers built from the Go module proxy (tools/build.sh) and served
+# from a filesystem mirror, with the twoi2chub provider from this checkout.
+# For each row: modulelint and moduledocs -check; then for each of its CLIs
+# `fmt -check`, `init`, `validate` and `test` (tests/*.tftest.hcl: plans with
+# assertions, and bad-input runs), validationcheck (each validation rule fires
+# with its own message) and plancheck (the row's whole plan: labels on every
+# resource that takes them, what must be planned while the cluster is unknown).
+#
+# TEST_MODULES_BUDGET_MINUTES=N (set by .ci/run): rows whose cloud provider is
+# not cached and whose cold build does not fit in N minutes (or in the free
+# memory) are skipped, in one line that says so. Unset: every row runs.
+# --list prints the rows' directories; --dry-run what would be built and skipped.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+# One row per module or stack, fields separated by "|":
+#   directory | cloud provider (a tools/build.sh name) | CLIs | plancheck arguments
+rows=(
+  "modules/gke         | terraform-provider-google | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
+  # OpenTofu only: the stack's write-only client secret needs Terraform 1.11,
+  # and the newest Terraform that builds from the module proxy is 1.8.5.
+  "examples/stacks/gke | terraform-provider-google | tofu | -run stack.tftest.hcl:filestore_dns_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.gke.google_container_cluster.this:endpoint"
+)
+
+# Cold build of each cloud provider on the 2-core CI machine: minutes and peak
+# GiB of memory (see modules/README.md).
+declare -A cold_minutes=([terraform-provider-google]=12)
+declare -A peak_gib=([terraform-provider-google]=2)
+
+field() { # field <row> <n>: the row's n-th field, trimmed
+  local fields v
+  IFS='|' read -r -a fields <<<"$1"
+  v=${fields[$2]}
+  v=${v#"${v%%[![:space:]]*}"}
+  echo "${v%"${v##*[![:space:]]}"}"
+}
+
+if [ "${1:-}" = --list ]; then
+  for row in "${rows[@]}"; do field "$row" 0; done
+  exit 0
+fi
+
+tools_cache=${TWOI2CHUB_TOOLS_DIR:-$HOME/.cache/twoi2chub-tools}
+cached() { compgen -G "$tools_cache/$1/*/$1" >/dev/null; }
+mem_available_gib() { awk '/^MemAvailable:/ { printf "%d", $2 / 1048576 }' /proc/meminfo; }
+
+# Which cloud providers to build: cached ones always, others while they fit.
+declare -A skip=()
+providers=()
+for row in "${rows[@]}"; do
+  p=$(field "$row" 1)
+  [[ " ${providers[*]} " == *" $p "* ]] || providers+=("$p")
+done
+budget=${TEST_MODULES_BUDGET_MINUTES:-}
+for p in "${providers[@]}"; do
+  if [ -z "$budget" ] || cached "$p"; then continue; fi
+  minutes=${cold_minutes[$p]:?no cold build time for $p in scripts/test-modules.sh}
+  gib=${peak_gib[$p]:?no peak memory for $p in scripts/test-modules.sh}
+  if [ "$minutes" -gt "$budget" ]; then
+    skip[$p]="its cold build (about $minutes min, $gib GiB) does not fit the $budget min CI has left"
+  elif [ "$(mem_available_gib)" -lt "${gib%.*}" ]; then
+    skip[$p]="its cold build needs about $gib GiB and $(mem_available_gib) GiB are free"
+  else
+    budget=$((budget - minutes))
+  fi
+done
+report_skipped() {
+  for p in "${!skip[@]}"; do
+    skipped=()
+    for row in "${rows[@]}"; do
+      [ "$(field "$row" 1)" = "$p" ] && skipped+=("$(field "$row" 0)")
+    done
+    echo "test-modules: skipped ${skipped[*]}: $p is not cached and ${skip[$p]}; make test-modules checks them"
+  done
+}
+build=()
+for p in "${providers[@]}"; do [ -n "${skip[$p]:-}" ] || build+=("$p"); done
+if [ "${1:-}" = --dry-run ]; then
+  echo "test-modules: would build or link ${build[*]:-no cloud provider}"
+  report_skipped
+  exit 0
+fi
+tools/build.sh terraform tofu "${build[@]}"
+go build -o bin/terraform-provider-twoi2chub .
+
+# The CLI configuration: cloud providers from tools/mirror, twoi2chub from bin/
+# (through a mirror of its own, as the release CHANGELOG.md prepares, which
+# examples pin, so that `init` finds it; and a development override, as
+# scripts/demo.sh does), and nothing from the network.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+next=$(sed -n 's/^## \([0-9][0-9.]*\) .*/\1/p' CHANGELOG.md | head -n 1)
+platform=$(go env GOOS)_$(go env GOARCH)
+for host in registry.terraform.io registry.opentofu.org; do
+  mkdir -p "$work/mirror/$host/2i2c-org/twoi2chub/$next/$platform"
+  cp bin/terraform-provider-twoi2chub "$work/mirror/$host/2i2c-org/twoi2chub/$next/$platform/"
+done
+cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/2i2c-org/twoi2chub"  = "$root/bin"
+    "registry.opentofu.org/2i2c-org/twoi2chub" = "$root/bin"
+  }
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["registry.terraform.io/2i2c-org/twoi2chub", "registry.opentofu.org/2i2c-org/twoi2chub"]
+  }
+  filesystem_mirror {
+    path    = "$root/tools/mirror"
+    include = ["registry.terraform.io/hashicorp/*", "registry.opentofu.org/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
+  }
+}
+EOF
+export TF_CLI_CONFIG_FILE=$work/cli.tfrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+# No cloud credentials: the tests' provider blocks carry a fake token, and
+# stacks planned whole by plancheck (their own provider blocks) get it here.
+unset GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS
+export GOOGLE_OAUTH_ACCESS_TOKEN=fake
+
+dirs=()
+for row in "${rows[@]}"; do
+  [ -n "${skip[$(field "$row" 1)]:-}" ] || dirs+=("$(field "$row" 0)")
+done
+if [ ${#dirs[@]} -eq 0 ]; then
+  report_skipped
+  exit 0
+fi
+mkdir -p "$work/bin"
+go build -o "$work/bin/" ./internal/cmd/modulelint ./internal/cmd/moduledocs ./internal/cmd/validationcheck \
+  ./internal/cmd/plancheck ./internal/cmd/moduleworkcopy
+"$work/bin/modulelint" "${dirs[@]}"
+"$work/bin/moduledocs" -check "${dirs[@]}"
+
+for row in "${rows[@]}"; do
+  dir=$(field "$row" 0)
+  [ -z "${skip[$(field "$row" 1)]:-}" ] || continue
+  read -r -a plancheck_args <<<"$(field "$row" 3)"
+  for cli in $(field "$row" 2); do
+    start=$SECONDS
+    echo "test-modules: $dir with $cli"
+    "tools/bin/$cli" fmt -check -recursive "$dir"
+    # A copy whose pinned sources of this repository's modules point at modules/.
+    copy=$work/rows/$cli/${dir//\//_}
+    "$work/bin/moduleworkcopy" -modules "$root/modules" "$dir" "$copy"
+    "tools/bin/$cli" -chdir="$copy" init -backend=false -input=false -no-color >"$work/init.log" 2>&1 || {
+      cat "$work/init.log"
+      exit 1
+    }
+    "tools/bin/$cli" -chdir="$copy" validate -no-color >/dev/null
+    "tools/bin/$cli" -chdir="$copy" test -no-color | grep -v '^  run .*\.\.\. pass$'
+    "$work/bin/validationcheck" -cli "tools/bin/$cli" "$copy"
+    "$work/bin/plancheck" -cli "tools/bin/$cli" "${plancheck_args[@]}" "$copy"
+    echo "test-modules: $dir with $cli passed in $((SECONDS - start))s"
+  done
+done
+
+report_skipped
