@@ -142,7 +142,7 @@ run "budget" {
     error_message = "A monthly budget of amount."
   }
   assert {
-    condition     = [for n in aws_budgets_budget.this[0].notification : "${n.notification_type}:${n.threshold}"] == ["ACTUAL:50", "ACTUAL:90", "ACTUAL:100", "FORECASTED:100"] || toset([for n in aws_budgets_budget.this[0].notification : "${n.notification_type}:${n.threshold}"]) == toset(["ACTUAL:50", "ACTUAL:90", "ACTUAL:100", "FORECASTED:100"])
+    condition     = toset([for n in aws_budgets_budget.this[0].notification : "${n.notification_type}:${n.threshold}"]) == toset(["ACTUAL:50", "ACTUAL:90", "ACTUAL:100", "FORECASTED:100"])
     error_message = "Alerts at each threshold of actual spend, and at forecast spend."
   }
   assert {
