@@ -151,3 +151,8 @@ output "budget" {
   description = "Resource ID of the consumption budget; null without `budget`."
   value       = var.budget == null ? null : azurerm_consumption_budget_resource_group.this[0].id
 }
+
+output "cluster_identity_principal_id" {
+  description = "Principal ID of the control plane's system-assigned identity, to let it use network resources outside the node resource group (a reserved address for the hub's proxy); empty with `cluster_identity_id`."
+  value       = azurerm_kubernetes_cluster.this.identity[0].principal_id
+}
