@@ -17,7 +17,7 @@ resource "azurerm_consumption_budget_resource_group" "this" {
     for_each = var.budget.thresholds
     content {
       enabled        = true
-      threshold      = notification.value * 100
+      threshold      = floor(notification.value * 100 + 0.5)
       threshold_type = "Actual"
       operator       = "GreaterThan"
       contact_emails = var.budget.emails
@@ -28,7 +28,7 @@ resource "azurerm_consumption_budget_resource_group" "this" {
     for_each = var.budget.forecast_threshold == null ? [] : [var.budget.forecast_threshold]
     content {
       enabled        = true
-      threshold      = notification.value * 100
+      threshold      = floor(notification.value * 100 + 0.5)
       threshold_type = "Forecasted"
       operator       = "GreaterThan"
       contact_emails = var.budget.emails

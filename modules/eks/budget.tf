@@ -22,7 +22,7 @@ resource "aws_budgets_budget" "this" {
     for_each = var.budget.thresholds
     content {
       comparison_operator        = "GREATER_THAN"
-      threshold                  = notification.value * 100
+      threshold                  = floor(notification.value * 100 + 0.5)
       threshold_type             = "PERCENTAGE"
       notification_type          = "ACTUAL"
       subscriber_email_addresses = var.budget.emails
@@ -33,7 +33,7 @@ resource "aws_budgets_budget" "this" {
     for_each = var.budget.forecast_threshold == null ? [] : [var.budget.forecast_threshold]
     content {
       comparison_operator        = "GREATER_THAN"
-      threshold                  = notification.value * 100
+      threshold                  = floor(notification.value * 100 + 0.5)
       threshold_type             = "PERCENTAGE"
       notification_type          = "FORECASTED"
       subscriber_email_addresses = var.budget.emails

@@ -6,6 +6,8 @@
 provider "azurerm" {
   features {}
   subscription_id = var.subscription_id
+  # The storage accounts allow no shared keys: their data plane is reached with Entra ID.
+  storage_use_azuread = true
 }
 
 module "aks" {
