@@ -12,6 +12,8 @@
 # not cached and whose cold build does not fit in N minutes (or in the free
 # memory) are skipped, in one line that says so. Unset: every row runs.
 # --list prints the rows' directories; --dry-run what would be built and skipped.
+# DIR... (after any option): only the rows of those directories, e.g.
+#   scripts/test-modules.sh modules/aks examples/stacks/aks
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -33,6 +35,21 @@ rows=(
   "examples/stacks/aks | terraform-provider-azurerm | tofu | -run stack.tftest.hcl:files_registry_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.aks.azurerm_kubernetes_cluster.this:fqdn"
 )
 
+# Only the rows asked for, if any.
+mode=
+case ${1:-} in --list|--dry-run) mode=$1; shift ;; esac
+if [ $# -gt 0 ]; then
+  wanted=("$@")
+  all_rows=("${rows[@]}")
+  rows=()
+  for row in "${all_rows[@]}"; do
+    for w in "${wanted[@]}"; do
+      [ "${row%%[[:space:]|]*}" = "${w%/}" ] && rows+=("$row")
+    done
+  done
+  [ ${#rows[@]} -gt 0 ] || { echo "test-modules: no row for $*" >&2; exit 2; }
+fi
+
 # Cold build of each cloud provider on the 2-core CI machine: minutes and peak
 # GiB of memory (see modules/README.md).
 declare -A cold_minutes=([terraform-provider-google]=12 [terraform-provider-azurerm]=19 [terraform-provider-aws]=36)
@@ -46,7 +63,7 @@ field() { # field <row> <n>: the row's n-th field, trimmed
   echo "${v%"${v##*[![:space:]]}"}"
 }
 
-if [ "${1:-}" = --list ]; then
+if [ "$mode" = --list ]; then
   for row in "${rows[@]}"; do field "$row" 0; done
   exit 0
 fi
@@ -86,7 +103,7 @@ report_skipped() {
 }
 build=()
 for p in "${providers[@]}"; do [ -n "${skip[$p]:-}" ] || build+=("$p"); done
-if [ "${1:-}" = --dry-run ]; then
+if [ "$mode" = --dry-run ]; then
   echo "test-modules: would build or link ${build[*]:-no cloud provider}"
   report_skipped
   exit 0
