@@ -56,7 +56,7 @@ run "defaults" {
     error_message = "AKS applies patches itself in the daily maintenance window."
   }
   assert {
-    condition     = azurerm_virtual_network.this[0].address_space == toset(["10.0.0.0/16"]) && azurerm_subnet.nodes[0].service_endpoints == toset(["Microsoft.Storage"])
+    condition     = contains(azurerm_virtual_network.this[0].address_space, "10.0.0.0/16") && azurerm_subnet.nodes[0].service_endpoints == toset(["Microsoft.Storage"])
     error_message = "A VNet, and a node subnet that Azure Files admits."
   }
   assert {
@@ -80,7 +80,7 @@ run "defaults" {
     error_message = "kubectl access is one command away."
   }
   assert {
-    condition     = output.image_registry == null && output.home_storage == null && output.budget == null && output.hubs == {}
+    condition     = output.image_registry == null && output.home_storage == null && output.budget == null && length(output.hubs) == 0
     error_message = "No registry, home storage, budget or hubs unless asked."
   }
 }
@@ -134,7 +134,7 @@ run "registry" {
     error_message = "Nodes pull, builds push."
   }
   assert {
-    condition     = azurerm_federated_identity_credential.builder[0].subject == "system:serviceaccount:twoi2chub-builds:image-builder" && azurerm_federated_identity_credential.builder[0].audience == ["api://AzureADTokenExchange"]
+    condition     = azurerm_federated_identity_credential.builder[0].subject == "system:serviceaccount:twoi2chub-builds:image-builder" && azurerm_federated_identity_credential.builder[0].audience == tolist(["api://AzureADTokenExchange"])
     error_message = "The builder identity is federated with the build Jobs' ServiceAccount."
   }
   assert {

@@ -71,7 +71,7 @@ run "pools" {
     error_message = "A user pool is autoscaled from zero (min default 0) to max."
   }
   assert {
-    condition     = azurerm_kubernetes_cluster_node_pool.pool["nb-small"].node_taints == ["hub.jupyter.org_dedicated=user:NoSchedule"]
+    condition     = azurerm_kubernetes_cluster_node_pool.pool["nb-small"].node_taints == tolist(["hub.jupyter.org_dedicated=user:NoSchedule"])
     error_message = "User pools carry z2jh's dedicated-user taint, spelled the Kubernetes way."
   }
   assert {
@@ -91,10 +91,10 @@ run "pools" {
     error_message = "A GPU pool installs the NVIDIA driver; spot = true asks for spot VMs at up to the regular price, deleted on eviction."
   }
   assert {
-    condition = azurerm_kubernetes_cluster_node_pool.pool["nb-gput4"].node_taints == [
+    condition = azurerm_kubernetes_cluster_node_pool.pool["nb-gput4"].node_taints == tolist([
       "hub.jupyter.org_dedicated=user:NoSchedule", "nvidia.com/gpu=present:NoSchedule",
       "kubernetes.azure.com/scalesetpriority=spot:NoSchedule", "example.org/course=ml:NoSchedule",
-    ]
+    ])
     error_message = "A spot GPU pool gets the user taint, the GPU taint, the taint AKS puts on spot nodes and its own."
   }
   assert {

