@@ -122,7 +122,7 @@ run "efs" {
     error_message = "One mount target in the nodes' subnet, NFS open to the cluster's nodes."
   }
   assert {
-    condition     = aws_backup_plan.homes[0].rule[0].schedule == "cron(0 3 * * ? *)" && aws_backup_plan.homes[0].rule[0].lifecycle[0].delete_after == 14
+    condition     = one(aws_backup_plan.homes[0].rule).schedule == "cron(0 3 * * ? *)" && one(aws_backup_plan.homes[0].rule).lifecycle[0].delete_after == 14
     error_message = "Daily backups at start_hour_utc, kept retention_days."
   }
   assert {

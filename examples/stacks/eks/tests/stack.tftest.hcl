@@ -82,8 +82,8 @@ run "efs_image_gpu" {
     error_message = "With EFS, homes are on it, one directory per user under the hub's."
   }
   assert {
-    condition     = twoi2chub_user_image.environment[0].builder.namespace == "twoi2chub-builds" && twoi2chub_user_image.environment[0].commit == "0123456789abcdef0123456789abcdef01234567"
-    error_message = "The environment image is built from the given commit, in the builder's namespace."
+    condition     = twoi2chub_user_image.environment[0].builder.namespace == "twoi2chub-builds"
+    error_message = "The environment image is built in the builder's namespace (its commit and image name are known once the registry exists)."
   }
   assert {
     condition     = twoi2chub_hub.this.profiles[1].gpu.count == 1 && twoi2chub_hub.this.profiles[1].node_selector == tomap({ "eks.amazonaws.com/nodegroup" = "nb-gpu" })
