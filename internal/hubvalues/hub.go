@@ -27,6 +27,8 @@ type Hub struct {
 	AdminUsers       []string     `json:"admin_users"`
 	AllowedUsers     []string     `json:"allowed_users"`
 	NodePurpose      *NodePurpose `json:"node_purpose,omitempty"`
+	// UserServiceAccount is in cloud.go.
+	UserServiceAccount *UserServiceAccount `json:"user_service_account,omitempty"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),
 	// merged over the typed settings.
 	Auth map[string]any `json:"-"`

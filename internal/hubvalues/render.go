@@ -131,6 +131,7 @@ var features = []feature{
 	{render: renderCulling, parse: parseCulling, checkFields: checkCullingFields},
 	{render: renderUsers, parse: parseUsers, checkFields: checkUserFields},
 	{render: renderNodePurpose, parse: parseNodePurpose},
+	{render: renderUserServiceAccount, parse: parseUserServiceAccount, checkFields: checkUserServiceAccountFields, check: checkUserServiceAccount},
 	{check: checkAuth},
 }
 

@@ -80,7 +80,7 @@ func (r *HubResource) loadChart(ctx context.Context, m *hubModel, diags *diag.Di
 			fmt.Sprintf("The chart at %s has version %s; set chart_version = %q.", src.Path, ch.Metadata.Version, ch.Metadata.Version))
 		return nil
 	}
-	return ch
+	return release.WithUserServiceAccount(ch)
 }
 
 // render turns settings into values and checks them as a whole. Problems

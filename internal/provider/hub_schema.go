@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -308,4 +309,5 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, hubCloudAttributes())
 }
