@@ -151,6 +151,14 @@ for name in "${names[@]}"; do
     terraform-provider-google)
                   cloud_provider google github.com/hashicorp/terraform-provider-google \
                     v1.20.1-0.20260828184646-f3721fb45fa3 8.0.0 ;;
+    # Only for `make test-modules`: main after 6.48.0 (the aws build peaks near 9 GB).
+    terraform-provider-aws)
+                  cloud_provider aws github.com/hashicorp/terraform-provider-aws \
+                    v1.60.1-0.20260602190131-5f2286d6d836 6.48.0 ;;
+    # Only for `make test-modules`: main after 5.2.0.
+    terraform-provider-azurerm)
+                  cloud_provider azurerm github.com/hashicorp/terraform-provider-azurerm \
+                    v1.44.1-0.20260824201233-fae580791926 5.2.0 ;;
     *) echo "tools: unknown tool $name (known: ${all[*]})" >&2; exit 2 ;;
   esac
 done
