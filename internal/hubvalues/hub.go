@@ -27,6 +27,9 @@ type Hub struct {
 	AdminUsers       []string     `json:"admin_users"`
 	AllowedUsers     []string     `json:"allowed_users"`
 	NodePurpose      *NodePurpose `json:"node_purpose,omitempty"`
+	// Security defaults (security.go); nil means z2jh's default.
+	NetworkPolicy      *NetworkPolicy `json:"network_policy,omitempty"`
+	BlockCloudMetadata *bool          `json:"block_cloud_metadata,omitempty"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),
 	// merged over the typed settings.
 	Auth map[string]any `json:"-"`

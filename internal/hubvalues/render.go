@@ -132,6 +132,8 @@ var features = []feature{
 	{render: renderUsers, parse: parseUsers, checkFields: checkUserFields},
 	{render: renderNodePurpose, parse: parseNodePurpose},
 	{check: checkAuth},
+	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
+	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }
 
 // owned are values the provider always sets, whatever the settings: they

@@ -498,6 +498,7 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.Append(state.setFromHub(ctx, hub)...)
 		state.ValuesChecksum = types.StringValue(digest)
 	}
+	state.fillSettingDefaults()
 	state.URL = r.publicURL(ctx, &state, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

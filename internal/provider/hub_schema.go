@@ -308,4 +308,18 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
+	// Attributes of other concerns, each in its hub_schema_<concern>.go.
+	addHubAttributes(resp.Schema.Attributes, hubSecurityAttributes())
+}
+
+// addHubAttributes adds a concern's attributes to the hub's schema.
+func addHubAttributes(to map[string]schema.Attribute, concerns ...map[string]schema.Attribute) {
+	for _, c := range concerns {
+		for name, a := range c {
+			if _, dup := to[name]; dup {
+				panic("twoi2chub_hub attribute " + name + " defined twice")
+			}
+			to[name] = a
+		}
+	}
 }

@@ -70,6 +70,8 @@ ingress = { class_name = "nginx" }`, want: `cannot be specified when "ingress" i
 extra_values = yamlencode({ singleuser = { profileList = [] } })`, want: "`extra_values` sets singleuser.profileList, which `profiles` writes as a list", at: `extra_values`},
 		{name: "extra values replacing the auth's environment", body: `auth = jsonencode({ hub = { extraEnv = { OAUTH_CLIENT_SECRET = { valueFrom = { secretKeyRef = { name = "a", key = "b" } } } } } })
 extra_values = yamlencode({ hub = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets hub.extraEnv, which `auth` writes as a map", at: `extra_values`},
+		{name: "egress rules with the users' policy off", body: `network_policy = { users = false, users_egress_private_ips = true }`,
+			want: "Egress rules without a policy", at: `network_policy.users`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
