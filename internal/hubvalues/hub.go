@@ -27,6 +27,9 @@ type Hub struct {
 	AdminUsers       []string     `json:"admin_users"`
 	AllowedUsers     []string     `json:"allowed_users"`
 	NodePurpose      *NodePurpose `json:"node_purpose,omitempty"`
+	// The proxy Service's static IP and annotations (addresses.go).
+	ProxyLoadBalancerIP     string            `json:"proxy_load_balancer_ip,omitempty"`
+	ProxyServiceAnnotations map[string]string `json:"proxy_service_annotations"`
 	// Security defaults (security.go); nil means z2jh's default.
 	NetworkPolicy      *NetworkPolicy `json:"network_policy,omitempty"`
 	BlockCloudMetadata *bool          `json:"block_cloud_metadata,omitempty"`

@@ -132,6 +132,7 @@ var features = []feature{
 	{render: renderUsers, parse: parseUsers, checkFields: checkUserFields},
 	{render: renderNodePurpose, parse: parseNodePurpose},
 	{check: checkAuth},
+	{render: renderProxyService, parse: parseProxyService, checkFields: checkProxyServiceFields, check: checkProxyService},
 	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
 	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }

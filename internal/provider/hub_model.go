@@ -23,31 +23,36 @@ import (
 // only when wholly known, converted through their JSON names (see toHub), so
 // a new setting needs a field here and one in hubvalues with the same name.
 type hubModel struct {
-	ID                 types.String   `tfsdk:"id"`
-	Name               types.String   `tfsdk:"name"`
-	Namespace          types.String   `tfsdk:"namespace"`
-	ChartRepository    types.String   `tfsdk:"chart_repository"`
-	ChartVersion       types.String   `tfsdk:"chart_version"`
-	ChartPath          types.String   `tfsdk:"chart_path"`
-	Domain             types.String   `tfsdk:"domain" setting:"true"`
-	HTTPS              types.Object   `tfsdk:"https" setting:"true"`
-	Ingress            types.Object   `tfsdk:"ingress" setting:"true"`
-	ProxyServiceType   types.String   `tfsdk:"proxy_service_type" setting:"true"`
-	Image              types.String   `tfsdk:"image" setting:"true"`
-	Profiles           types.List     `tfsdk:"profiles" setting:"true"`
-	Storage            types.Object   `tfsdk:"storage" setting:"true"`
-	Culling            types.Object   `tfsdk:"culling" setting:"true"`
-	AdminUsers         types.Set      `tfsdk:"admin_users" setting:"true"`
-	AllowedUsers       types.Set      `tfsdk:"allowed_users" setting:"true"`
-	NodePurpose        types.Object   `tfsdk:"node_purpose" setting:"true"`
-	NetworkPolicy      types.Object   `tfsdk:"network_policy" setting:"true"`
-	BlockCloudMetadata types.Bool     `tfsdk:"block_cloud_metadata" setting:"true"`
-	Auth               types.String   `tfsdk:"auth"`
-	ExtraValues        YAMLValue      `tfsdk:"extra_values"`
-	DeleteUserData     types.Bool     `tfsdk:"delete_user_data"`
-	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+	ID               types.String   `tfsdk:"id"`
+	Name             types.String   `tfsdk:"name"`
+	Namespace        types.String   `tfsdk:"namespace"`
+	ChartRepository  types.String   `tfsdk:"chart_repository"`
+	ChartVersion     types.String   `tfsdk:"chart_version"`
+	ChartPath        types.String   `tfsdk:"chart_path"`
+	Domain           types.String   `tfsdk:"domain" setting:"true"`
+	HTTPS            types.Object   `tfsdk:"https" setting:"true"`
+	Ingress          types.Object   `tfsdk:"ingress" setting:"true"`
+	ProxyServiceType types.String   `tfsdk:"proxy_service_type" setting:"true"`
+	Image            types.String   `tfsdk:"image" setting:"true"`
+	Profiles         types.List     `tfsdk:"profiles" setting:"true"`
+	Storage          types.Object   `tfsdk:"storage" setting:"true"`
+	Culling          types.Object   `tfsdk:"culling" setting:"true"`
+	AdminUsers       types.Set      `tfsdk:"admin_users" setting:"true"`
+	AllowedUsers     types.Set      `tfsdk:"allowed_users" setting:"true"`
+	NodePurpose      types.Object   `tfsdk:"node_purpose" setting:"true"`
+	Auth             types.String   `tfsdk:"auth"`
+	ExtraValues      YAMLValue      `tfsdk:"extra_values"`
+	DeleteUserData   types.Bool     `tfsdk:"delete_user_data"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+
+	// Settings of hub_schema_<concern>.go files.
+	ProxyLoadBalancerIP     types.String `tfsdk:"proxy_load_balancer_ip" setting:"true"`
+	ProxyServiceAnnotations types.Map    `tfsdk:"proxy_service_annotations" setting:"true"`
+	NetworkPolicy           types.Object `tfsdk:"network_policy" setting:"true"`
+	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
 
 	URL             types.String `tfsdk:"url"`
+	PublicAddress   types.String `tfsdk:"public_address"`
 	ReleaseRevision types.Int64  `tfsdk:"release_revision"`
 	AppVersion      types.String `tfsdk:"app_version"`
 	Status          types.String `tfsdk:"status"`

@@ -192,6 +192,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	default:
 		plan.URL = types.StringUnknown()
 	}
+	plan.PublicAddress = planPublicAddress(&plan, &state, creating)
 	if creating {
 		plan.ReleaseRevision = types.Int64Unknown()
 		plan.Status = types.StringValue(statusDeployed)
@@ -370,7 +371,8 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	m.AppVersion = types.StringValue(res.Info.AppVersion)
 	m.Status = types.StringValue(res.Info.Status)
 	m.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
-	m.URL = r.publicURL(ctx, m, true)
+	m.PublicAddress = r.publicAddress(ctx, m, true)
+	m.URL = publicURL(m)
 }
 
 // explainApplyError says what actually happened to a failed apply: whether
@@ -429,23 +431,15 @@ func explainHelmRefusal(err error) string {
 var ownershipConflict = regexp.MustCompile(`(\w+) "([^"]+)" in namespace "[^"]*" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "([^"]+)" must equal "[^"]*": current value is "([^"]*)"`)
 
 // publicURL is the domain-based URL, or the proxy's external address
-// (fresh: read now, not from the refresh's shared listing).
-func (r *HubResource) publicURL(ctx context.Context, m *hubModel, fresh bool) types.String {
+// (m.PublicAddress, read before).
+func publicURL(m *hubModel) types.String {
 	if u, _ := hubURL(m); u != "" {
 		return types.StringValue(u)
 	}
-	if t := m.ProxyServiceType.ValueString(); t != "" && t != "LoadBalancer" {
+	if m.PublicAddress.IsNull() || m.PublicAddress.IsUnknown() {
 		return types.StringNull()
 	}
-	client, err := r.data.releaseClient()
-	if err != nil {
-		return types.StringNull()
-	}
-	addr, err := client.PublicAddress(ctx, m.Namespace.ValueString(), m.Name.ValueString(), fresh)
-	if err != nil || addr == "" {
-		return types.StringNull()
-	}
-	return types.StringValue("http://" + addr + "/")
+	return types.StringValue("http://" + m.PublicAddress.ValueString() + "/")
 }
 
 func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -499,7 +493,8 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		state.ValuesChecksum = types.StringValue(digest)
 	}
 	state.fillSettingDefaults()
-	state.URL = r.publicURL(ctx, &state, false)
+	state.PublicAddress = r.publicAddress(ctx, &state, false)
+	state.URL = publicURL(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

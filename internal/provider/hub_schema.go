@@ -120,6 +120,13 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 						MarkdownDescription: "Name of the TLS Secret in the hub's namespace, for mode `\"secret\"`.",
 						Validators:          []validator.String{checkString(validate.ObjectName)},
 					},
+					"acme_server": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "ACME directory the proxy asks for certificates, for mode `\"letsencrypt\"` " +
+							"(z2jh `proxy.https.letsencrypt.acmeServer`). Default Let's Encrypt's production server; use `\"" + validate.LetsEncryptStaging +
+							"\"` while testing, so failed attempts do not hit production's rate limits (its certificates are not trusted by browsers).",
+						Validators: []validator.String{checkString(validate.ACMEServer)},
+					},
 				},
 			},
 			"ingress": schema.SingleNestedAttribute{
@@ -309,7 +316,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 		},
 	}
 	// Attributes of other concerns, each in its hub_schema_<concern>.go.
-	addHubAttributes(resp.Schema.Attributes, hubSecurityAttributes())
+	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubSecurityAttributes())
 }
 
 // addHubAttributes adds a concern's attributes to the hub's schema.
