@@ -133,6 +133,9 @@ var features = []feature{
 	{render: renderNodePurpose, parse: parseNodePurpose},
 	{check: checkAuth},
 	{render: renderProxyService, parse: parseProxyService, checkFields: checkProxyServiceFields, check: checkProxyService},
+	{render: renderPullSecrets, parse: parsePullSecrets, checkFields: checkPullSecretsFields},
+	{render: renderBranding, parse: parseBranding, checkFields: checkBrandingFields, check: checkBranding},
+	{render: renderSecretValues, parse: parseSecretValues, checkFields: checkSecretValuesFields, check: checkSecretValues},
 	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
 	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }

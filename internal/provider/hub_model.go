@@ -48,6 +48,11 @@ type hubModel struct {
 	// Settings of hub_schema_<concern>.go files.
 	ProxyLoadBalancerIP     types.String `tfsdk:"proxy_load_balancer_ip" setting:"true"`
 	ProxyServiceAnnotations types.Map    `tfsdk:"proxy_service_annotations" setting:"true"`
+	ImagePullSecrets        types.Set    `tfsdk:"image_pull_secrets" setting:"true"`
+	Branding                types.Object `tfsdk:"branding" setting:"true"`
+	SecretValuesRef         types.Object `tfsdk:"secret_values_ref" setting:"true"`
+	SecretValuesChecksum    types.String `tfsdk:"secret_values_checksum" setting:"true"`
+	SecretValuesWO          types.String `tfsdk:"secret_values_wo"`
 	NetworkPolicy           types.Object `tfsdk:"network_policy" setting:"true"`
 	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
 

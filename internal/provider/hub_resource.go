@@ -145,6 +145,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 
+	plan.SecretValuesChecksum = planSecretValuesChecksum(secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan)
 	plan.ValuesChecksum = types.StringUnknown()
 	plan.AppVersion = types.StringUnknown()
 	if plan.settingsKnown() && plan.chartKnown() {
@@ -179,6 +180,8 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				}
 			}
 			r.checkImages(ctx, hub, before, &resp.Diagnostics)
+			r.checkSecretValuesRef(ctx, hub, &plan, false, &resp.Diagnostics)
+			r.checkPullSecrets(ctx, hub, plan.Namespace.ValueString(), false, &resp.Diagnostics)
 		}
 	}
 
@@ -285,10 +288,15 @@ func (r *HubResource) Create(ctx context.Context, req resource.CreateRequest, re
 	} else if created {
 		tflog.Info(ctx, "created namespace", map[string]any{"namespace": ns})
 	}
+	r.saveSecretValues(ctx, secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	r.apply(ctx, &plan, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	plan.SecretValuesWO = types.StringNull() // write-only: never stored
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -309,6 +317,7 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		// Only settings of the resource itself changed (delete_user_data, timeouts).
 		plan.ReleaseRevision, plan.Status, plan.AppVersion = state.ReleaseRevision, state.Status, state.AppVersion
 		plan.ValuesChecksum = state.ValuesChecksum
+		plan.SecretValuesWO = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -318,6 +327,9 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		}
 	}
 	if !resp.Diagnostics.HasError() {
+		r.saveSecretValues(ctx, secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan, &resp.Diagnostics)
+	}
+	if !resp.Diagnostics.HasError() {
 		r.apply(ctx, &plan, timeout, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
@@ -325,6 +337,10 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		resp.State.Raw = req.State.Raw
 		return
 	}
+	if plan.SecretValuesChecksum.IsNull() && !state.SecretValuesChecksum.IsNull() {
+		r.deleteSecretValues(ctx, &plan, &resp.Diagnostics)
+	}
+	plan.SecretValuesWO = types.StringNull() // write-only: never stored
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -344,8 +360,13 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	if ch == nil {
 		return
 	}
-	rendered, _ := r.render(ctx, m, ch, true, diags)
+	rendered, hub := r.render(ctx, m, ch, true, diags)
 	if rendered == nil {
+		return
+	}
+	r.checkSecretValuesRef(ctx, hub, m, true, diags)
+	r.checkPullSecrets(ctx, hub, m.Namespace.ValueString(), true, diags)
+	if diags.HasError() {
 		return
 	}
 	// Values unknown at plan are checked here, before anything is changed.
@@ -486,7 +507,7 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 				fmt.Sprintf("Release %s/%s holds secrets at %s. Terraform never stores secrets, so extra_values leaves them out, and applying "+
 					"this configuration removes them from the release. To keep them, pass an authenticator's client secret through a "+
 					"twoi2chub_auth (`client_secret` from a Kubernetes Secret, or the write-only `client_secret_wo`), and other secrets "+
-					"through a Kubernetes Secret the hub reads (z2jh hub.existingSecret or extraEnv valueFrom).",
+					"through the write-only secret_values_wo or a Secret named by secret_values_ref.",
 					ns, name, hubvalues.DottedList(omitted)))
 		}
 		resp.Diagnostics.Append(state.setFromHub(ctx, hub)...)
@@ -519,6 +540,7 @@ func (r *HubResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot uninstall hub %s/%s", ns, name), err.Error())
 		return
 	}
+	r.deleteSecretValues(ctx, &state, &resp.Diagnostics)
 	cleanup, err := client.CleanupAfterUninstall(ctx, ns, name, state.DeleteUserData.ValueBool())
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Hub %s/%s was uninstalled, but cleaning up after it failed", ns, name), err.Error())

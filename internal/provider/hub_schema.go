@@ -282,7 +282,8 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				MarkdownDescription: "Further chart values as YAML or JSON (use `yamlencode({...})`), deep-merged over everything " +
 					"the typed attributes set; lists are replaced, not merged. Validated against the chart's schema at plan. " +
-					"Reformatting does not count as a change. Do not put secrets here: it is stored in state.",
+					"Reformatting does not count as a change. Do not put secrets here: it is stored in state and shown in plans; " +
+					"give them in the write-only `secret_values_wo` or a Secret named by `secret_values_ref`.",
 				Validators: []validator.String{yamlMappingValidator{}},
 			},
 			"delete_user_data": schema.BoolAttribute{
@@ -316,7 +317,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 		},
 	}
 	// Attributes of other concerns, each in its hub_schema_<concern>.go.
-	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubSecurityAttributes())
+	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubImageAttributes(), hubBrandingAttributes(), hubSecretValuesAttributes(), hubSecurityAttributes())
 }
 
 // addHubAttributes adds a concern's attributes to the hub's schema.
