@@ -16,11 +16,14 @@ go build -o "$demo/testbed" ./internal/cmd/testbed
 
 # The provider reaches the registry address through a filesystem mirror (so
 # `init` works offline and writes a lock file) and runs from bin/ through
-# dev_overrides (so a rebuilt provider is used without re-init).
+# dev_overrides (so a rebuilt provider is used without re-init). The mirror
+# holds it as the release CHANGELOG.md prepares, which the example's
+# `version = "~> 0.1"` must admit, as it must admit the published release.
+version=$(awk '/^## [0-9]/ { print $2; exit }' CHANGELOG.md)
+plat=$(go env GOOS)_$(go env GOARCH)
 for host in registry.terraform.io registry.opentofu.org; do
-  plat=$(go env GOOS)_$(go env GOARCH)
-  mkdir -p "$demo/mirror/$host/2i2c-org/twoi2chub/0.0.1/$plat"
-  cp bin/terraform-provider-twoi2chub "$demo/mirror/$host/2i2c-org/twoi2chub/0.0.1/$plat/"
+  mkdir -p "$demo/mirror/$host/2i2c-org/twoi2chub/$version/$plat"
+  cp bin/terraform-provider-twoi2chub "$demo/mirror/$host/2i2c-org/twoi2chub/$version/$plat/"
 done
 cat > "$demo/cli.tfrc" <<CFG
 provider_installation {

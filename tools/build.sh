@@ -42,7 +42,7 @@ k8s_ldflags() {
 }
 
 
-all=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok terraform tofu tfplugindocs goreleaser)
+all=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok terraform tofu tfplugindocs goreleaser actionlint)
 names=("$@"); [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 for name in "${names[@]}"; do
   case $name in
@@ -57,6 +57,7 @@ for name in "${names[@]}"; do
                     "-X github.com/opentofu/opentofu/version.dev=no" ;;
     tfplugindocs) build tfplugindocs docs github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs "$(version docs github.com/hashicorp/terraform-plugin-docs)" ;;
     goreleaser)   build goreleaser goreleaser github.com/goreleaser/goreleaser/v2 "$(version goreleaser github.com/goreleaser/goreleaser/v2)" ;;
+    actionlint)   build actionlint actionlint github.com/rhysd/actionlint/cmd/actionlint "$(version actionlint github.com/rhysd/actionlint)" ;;
     # Only for `make bench` (not in the default list): the provider we compare against.
     terraform-provider-helm)
                   build terraform-provider-helm helmprovider github.com/hashicorp/terraform-provider-helm \

@@ -6,9 +6,11 @@
 # and registry through the variables below, which the demo script sets. On the
 # test bed a stand-in plays the build pod (no kubelet runs repo2docker there).
 terraform {
+  required_version = ">= 1.8.0"
   required_providers {
     twoi2chub = {
-      source = "2i2c-org/twoi2chub"
+      source  = "2i2c-org/twoi2chub"
+      version = "~> 0.1"
     }
   }
 }

@@ -1,10 +1,24 @@
-# Connect with the outputs of a cluster module created in the same configuration.
-# The values may be unknown during the first plan: the provider connects only
-# when a resource or data source needs the cluster.
+terraform {
+  # Terraform 1.8 or later, or OpenTofu 1.8 or later; write-only attributes
+  # (twoi2chub_auth's client_secret_wo) need 1.11 or later of either.
+  required_version = ">= 1.8.0"
+  required_providers {
+    twoi2chub = {
+      source  = "2i2c-org/twoi2chub"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# Connect with the address and CA certificate of a cluster created in the same
+# configuration, for example a google_container_cluster's endpoint and
+# master_auth[0].cluster_ca_certificate. The values may be unknown during the
+# first plan: the provider connects only when a resource or data source needs
+# the cluster.
 provider "twoi2chub" {
   kubernetes = {
-    host                   = "https://${module.gke.endpoint}"
-    cluster_ca_certificate = base64decode(module.gke.ca_certificate)
+    host                   = "https://${var.cluster_endpoint}"
+    cluster_ca_certificate = base64decode(var.cluster_ca_certificate)
     exec = {
       api_version = "client.authentication.k8s.io/v1beta1"
       command     = "gke-gcloud-auth-plugin"

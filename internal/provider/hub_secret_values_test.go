@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // hubReadsSecretValues checks the deployed hub reads secret values from the
@@ -73,8 +74,9 @@ resource "twoi2chub_hub" "test" {
 		if fmt.Sprint(hub["existingSecret"]) != "hub-secret-values" {
 			return fmt.Errorf("deployed hub.existingSecret %v", hub["existingSecret"])
 		}
-		if got := stored(); got != fmt.Sprintf("hub:\n  config:\n    GenericOAuthenticator:\n      client_secret: %s\n", want) {
-			return fmt.Errorf("Secret hub-secret-values holds %q", got)
+		var doc map[string]any
+		if err := yaml.Unmarshal([]byte(stored()), &doc); err != nil || fmt.Sprint(doc) != fmt.Sprintf("map[hub:map[config:map[GenericOAuthenticator:map[client_secret:%s]]]]", want) {
+			return fmt.Errorf("Secret hub-secret-values holds %v (%v)", doc, err)
 		}
 		for _, s := range secrets() {
 			if regexp.MustCompile(s).MatchString(fmt.Sprint(e.latest(t).Config)) {
