@@ -146,6 +146,12 @@ var features = []feature{
 	{render: renderLimits, parse: parseLimits, checkFields: checkLimitFields, check: checkLimits},
 	{render: renderUserServiceAccount, parse: parseUserServiceAccount, checkFields: checkUserServiceAccountFields, check: checkUserServiceAccount},
 	{check: checkAuth},
+	{render: renderProxyService, parse: parseProxyService, checkFields: checkProxyServiceFields, check: checkProxyService},
+	{render: renderPullSecrets, parse: parsePullSecrets, checkFields: checkPullSecretsFields},
+	{render: renderBranding, parse: parseBranding, checkFields: checkBrandingFields, check: checkBranding},
+	{render: renderSecretValues, parse: parseSecretValues, checkFields: checkSecretValuesFields, check: checkSecretValues},
+	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
+	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }
 
 // owned are values the provider always sets, whatever the settings: they

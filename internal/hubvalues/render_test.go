@@ -96,6 +96,14 @@ var goldenCases = map[string]Hub{
 				EnvironmentFromSecrets: map[string]SecretRef{"WANDB_API_KEY": {SecretName: "ml-course", Key: "wandb"}}},
 		},
 	},
+	"static-ip-staging-relaxed-policy": {
+		Domain:                  "hub.example.org",
+		HTTPS:                   &HTTPS{Mode: HTTPSLetsEncrypt, ContactEmail: "it@example.org", ACMEServer: "https://acme-staging-v02.api.letsencrypt.org/directory"},
+		ProxyLoadBalancerIP:     "203.0.113.7",
+		ProxyServiceAnnotations: map[string]string{"networking.gke.io/load-balancer-type": "Internal"},
+		NetworkPolicy:           &NetworkPolicy{Hub: true, Proxy: true, Users: true, UsersEgressInternet: true, UsersEgressPrivateIPs: true},
+		BlockCloudMetadata:      boolp(false),
+	},
 	"offload-no-storage": {
 		Domain:  "hub.internal.example",
 		HTTPS:   &HTTPS{Mode: HTTPSOffload},

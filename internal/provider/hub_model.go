@@ -50,7 +50,19 @@ type hubModel struct {
 	DeleteUserData     types.Bool     `tfsdk:"delete_user_data"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 
+	// Settings of hub_schema_<concern>.go files.
+	ProxyLoadBalancerIP     types.String `tfsdk:"proxy_load_balancer_ip" setting:"true"`
+	ProxyServiceAnnotations types.Map    `tfsdk:"proxy_service_annotations" setting:"true"`
+	ImagePullSecrets        types.Set    `tfsdk:"image_pull_secrets" setting:"true"`
+	Branding                types.Object `tfsdk:"branding" setting:"true"`
+	SecretValuesRef         types.Object `tfsdk:"secret_values_ref" setting:"true"`
+	SecretValuesChecksum    types.String `tfsdk:"secret_values_checksum" setting:"true"`
+	SecretValuesWO          types.String `tfsdk:"secret_values_wo"`
+	NetworkPolicy           types.Object `tfsdk:"network_policy" setting:"true"`
+	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
+
 	URL             types.String `tfsdk:"url"`
+	PublicAddress   types.String `tfsdk:"public_address"`
 	ReleaseRevision types.Int64  `tfsdk:"release_revision"`
 	AppVersion      types.String `tfsdk:"app_version"`
 	Status          types.String `tfsdk:"status"`
@@ -207,6 +219,11 @@ func (m *hubModel) setFromHub(ctx context.Context, h hubvalues.Hub) diag.Diagnos
 	}
 	for _, st := range hubSettings {
 		t := hubAttrTypes[st.name]
+		if doc[st.name] == nil && hubSettingDefaults[st.name] != nil {
+			// Read back as unset: the chart runs the attribute's default.
+			m.setting(st).Set(reflect.ValueOf(hubSettingDefaults[st.name]))
+			continue
+		}
 		tv, err := fromJSONShape(t.TerraformType(ctx), doc[st.name])
 		if err != nil {
 			addAttrError(&diags, path.Root(st.name), "Cannot represent the release's setting", err.Error())

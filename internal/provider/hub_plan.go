@@ -66,7 +66,7 @@ func checkSecretsInExtraValues(extra hubvalues.Values, diags *diag.Diagnostics) 
 		diags.AddAttributeWarning(path.Root("extra_values"), "Secret in extra_values",
 			fmt.Sprintf("`extra_values` sets %s, which looks like a secret: extra_values is stored in Terraform state and shown in plans. "+
 				"Pass client secrets through a twoi2chub_auth (a Kubernetes Secret reference or the write-only client_secret_wo), "+
-				"and other secrets through a Kubernetes Secret the hub reads (z2jh hub.existingSecret or extraEnv valueFrom).",
+				"and other secrets through the write-only secret_values_wo or a Secret named by secret_values_ref.",
 				hubvalues.DottedList(found)))
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -122,6 +121,13 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 						Optional:            true,
 						MarkdownDescription: "Name of the TLS Secret in the hub's namespace, for mode `\"secret\"`.",
 						Validators:          []validator.String{checkString(validate.ObjectName)},
+					},
+					"acme_server": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "ACME directory the proxy asks for certificates, for mode `\"letsencrypt\"` " +
+							"(z2jh `proxy.https.letsencrypt.acmeServer`). Default Let's Encrypt's production server; use `\"" + validate.LetsEncryptStaging +
+							"\"` while testing, so failed attempts do not hit production's rate limits (its certificates are not trusted by browsers).",
+						Validators: []validator.String{checkString(validate.ACMEServer)},
 					},
 				},
 			},
@@ -260,7 +266,8 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				MarkdownDescription: "Further chart values as YAML or JSON (use `yamlencode({...})`), deep-merged over everything " +
 					"the typed attributes set; lists are replaced, not merged. Validated against the chart's schema at plan. " +
-					"Reformatting does not count as a change. Do not put secrets here: it is stored in state.",
+					"Reformatting does not count as a change. Do not put secrets here: it is stored in state and shown in plans; " +
+					"give them in the write-only `secret_values_wo` or a Secret named by `secret_values_ref`.",
 				Validators: []validator.String{yamlMappingValidator{}},
 			},
 			"delete_user_data": schema.BoolAttribute{
@@ -293,7 +300,19 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
-	for _, concern := range []map[string]schema.Attribute{hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes()} {
-		maps.Copy(resp.Schema.Attributes, concern)
+	// Attributes of other concerns, each in its hub_schema_<concern>.go.
+	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubImageAttributes(), hubBrandingAttributes(), hubSecretValuesAttributes(), hubSecurityAttributes(),
+		hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes())
+}
+
+// addHubAttributes adds a concern's attributes to the hub's schema.
+func addHubAttributes(to map[string]schema.Attribute, concerns ...map[string]schema.Attribute) {
+	for _, c := range concerns {
+		for name, a := range c {
+			if _, dup := to[name]; dup {
+				panic("twoi2chub_hub attribute " + name + " defined twice")
+			}
+			to[name] = a
+		}
 	}
 }

@@ -96,6 +96,18 @@ extra_values = yamlencode({ singleuser = { extraEnv = [{ name = "X", value = "1"
 			want: "list at least one `image_choices` entry", at: `profiles[0].unlisted_image`},
 		{name: "GPU profile with tolerations outside gpu", body: `profiles = [{ display_name = "GPU", gpu = { count = 1 }, tolerations = [{ key = "nvidia.com/gpu" }] }]`,
 			want: "takes its tolerations in `gpu.tolerations`", at: `profiles[0].tolerations`},
+		{name: "egress rules with the users' policy off", body: `network_policy = { users = false, users_egress_private_ips = true }`,
+			want: "Egress rules without a policy", at: `network_policy.users`},
+		{name: "load balancer IP that is a host name", body: `proxy_load_balancer_ip = "lb.example.org"`, want: `"lb.example.org" is not an IP address`, at: `proxy_load_balancer_ip`},
+		{name: "load balancer IP on a ClusterIP proxy", body: `proxy_load_balancer_ip = "203.0.113.7"
+proxy_service_type = "ClusterIP"`, want: "`proxy_load_balancer_ip` is the address of a LoadBalancer Service", at: `proxy_load_balancer_ip`},
+		{name: "ACME server over plain HTTP", body: `domain = "hub.example.org"
+https = { mode = "letsencrypt", contact_email = "it@example.org", acme_server = "http://acme.example.org/directory" }`,
+			want: `is not an ACME directory URL`, at: `https.acme_server`},
+		{name: "ACME server without Let's Encrypt", body: `domain = "hub.example.org"
+https = { mode = "offload", acme_server = "https://acme.example.org/directory" }`, want: "`acme_server` is only used with mode \"letsencrypt\"", at: `https.acme_server`},
+		{name: "proxy service annotation key with spaces", body: `proxy_service_annotations = { "not a key" = "x" }`,
+			want: `"not a key" is not a valid annotation key`, at: `proxy_service_annotations["not a key"]`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
