@@ -7,7 +7,7 @@ type IngressNginx struct {
 	// ClassName is the IngressClass it serves (default "nginx").
 	ClassName string `json:"class_name,omitempty"`
 	// DefaultClass makes it the cluster's default IngressClass.
-	DefaultClass *bool `json:"default_class,omitempty"`
+	DefaultClass *bool  `json:"default_class,omitempty"`
 	Replicas     *int64 `json:"replicas,omitempty"`
 	// ServiceAnnotations go on the LoadBalancer Service, e.g. a cloud's
 	// internal load balancer or static IP annotations.

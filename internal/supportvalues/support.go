@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"sort"
 
-
 	"sigs.k8s.io/yaml"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
@@ -133,20 +132,12 @@ type builder struct {
 }
 
 func (b *builder) set(attr string, value any, keys ...string) {
-	m := b.values
-	for _, k := range keys[:len(keys)-1] {
-		next, ok := m[k].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			m[k] = next
-		}
-		m = next
-	}
-	m[keys[len(keys)-1]] = value
+	nested := value
 	ptr := make([]any, len(keys))
-	for i, k := range keys {
-		ptr[i] = k
+	for i := len(keys) - 1; i >= 0; i-- {
+		nested, ptr[i] = map[string]any{keys[i]: nested}, keys[i]
 	}
+	hubvalues.DeepMerge(b.values, nested.(map[string]any))
 	b.sources = append(b.sources, hubvalues.Source{Pointer: hubvalues.PointerOf(ptr...), Attr: hubvalues.AttrPath{b.attr, attr}})
 }
 
@@ -289,5 +280,3 @@ func ingressClassOf(s Support, explicit string) string {
 func serviceURL(name, namespace string, port int) string {
 	return fmt.Sprintf("http://%s.%s.svc:%d", name, namespace, port)
 }
-
-
