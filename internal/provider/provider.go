@@ -334,6 +334,7 @@ func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resou
 		NewHubResource,
 		NewAuthResource,
 		NewUserImageResource,
+		NewClusterSupportResource,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -48,6 +49,9 @@ func (c *Client) ApplyManifests(ctx context.Context, manifests []string) error {
 		}
 		logFrom(ctx)("applied %s %s", obj.GetKind(), obj.GetName())
 		if obj.GetKind() == "CustomResourceDefinition" {
+			if err := waitEstablished(ctx, dyn, obj.GetName()); err != nil {
+				return err
+			}
 			if d, err := c.cachedDiscovery(); err == nil {
 				d.Invalidate()
 			}
@@ -85,6 +89,13 @@ func (c *Client) resolve(dyn dynamic.Interface, manifest string) (*unstructured.
 		return nil, nil, fmt.Errorf("manifest is not valid YAML: %w", err)
 	}
 	res, namespaced, err := c.resourceFor(obj.GroupVersionKind())
+	if meta.IsNoMatchError(err) {
+		// A CRD just established may not be in discovery yet.
+		if d, derr := c.cachedDiscovery(); derr == nil {
+			d.Invalidate()
+			res, namespaced, err = c.resourceFor(obj.GroupVersionKind())
+		}
+	}
 	if err != nil {
 		return obj, nil, err
 	}
@@ -105,6 +116,32 @@ func (c *Client) resourceFor(gvk schema.GroupVersionKind) (schema.GroupVersionRe
 		return schema.GroupVersionResource{}, false, err
 	}
 	return m.Resource, m.Scope.Name() == meta.RESTScopeNameNamespace, nil
+}
+
+// waitEstablished waits until the API server serves the CRD's types (its
+// Established condition), so that objects of those types can follow.
+func waitEstablished(ctx context.Context, dyn dynamic.Interface, name string) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		crd, err := dyn.Resource(crdResource).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		conditions, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+		for _, c := range conditions {
+			if m, ok := c.(map[string]any); ok && m["type"] == "Established" && m["status"] == "True" {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("CustomResourceDefinition %s was not established within a minute", name)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // CRD is what a refresh needs of a CustomResourceDefinition.
@@ -173,4 +210,17 @@ func (c *Client) LabelNamespace(ctx context.Context, namespace string, labels ma
 	}
 	_, err = c.clientset.CoreV1().Namespaces().Patch(ctx, namespace, types.MergePatchType, data, metav1.PatchOptions{})
 	return err
+}
+
+// ServiceAddress returns the external address (IP or host name) of a
+// LoadBalancer Service (one GET), "" when it has none yet or is missing.
+func (c *Client) ServiceAddress(ctx context.Context, namespace, name string) (string, error) {
+	svc, err := c.clientset.CoreV1().Services(namespace).Get(ctx, name, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return loadBalancerAddress(svc), nil
 }

@@ -93,9 +93,10 @@ const (
 	CRDChartAnnotation = "twoi2chub.2i2c.org/applied-from-chart"
 )
 
-// MarkCRD adds the provider's annotation to a CRD manifest: which chart
-// version it was applied from, what a refresh compares.
-func MarkCRD(manifest, chartVersion string) (string, error) {
+// MarkCRD adds the provider's annotation to a CRD manifest: the chart
+// version it was applied from and how many CRDs that version has, what a
+// refresh compares.
+func MarkCRD(manifest, chartVersion string, count int) (string, error) {
 	var obj map[string]any
 	if err := yaml.Unmarshal([]byte(manifest), &obj); err != nil {
 		return "", err
@@ -109,28 +110,32 @@ func MarkCRD(manifest, chartVersion string) (string, error) {
 		ann = map[string]any{}
 		md["annotations"] = ann
 	}
-	ann[CRDChartAnnotation] = CertManagerName + "-" + chartVersion
-	// Helm never owned these: drop its ownership marks so that no release claims them.
+	ann[CRDChartAnnotation] = fmt.Sprintf("%s/%d", chartVersion, count)
+	// Helm never owned these: no release may claim them.
 	delete(ann, "meta.helm.sh/release-name")
 	delete(ann, "meta.helm.sh/release-namespace")
-	delete(ann, "helm.sh/resource-policy")
 	data, err := yaml.Marshal(obj)
 	return string(data), err
 }
 
-// CRDsVersion reads back, from the CRDs' annotations, the chart version they
-// were all applied from; "" when some are missing or they differ.
-func CRDsVersion(annotations []map[string]string, want int) string {
-	if len(annotations) < want || want == 0 {
-		return ""
-	}
+// CRDSelector selects cert-manager's CRDs.
+const CRDSelector = "app.kubernetes.io/name=cert-manager"
+
+// CRDsVersion reads back, from the annotations of the CRDs CRDSelector
+// lists, the chart version they were all applied from; "" when one is
+// missing, was not applied by the provider, or they differ.
+func CRDsVersion(annotations []map[string]string) string {
 	v := ""
 	for _, a := range annotations {
-		got := strings.TrimPrefix(a[CRDChartAnnotation], CertManagerName+"-")
+		got := a[CRDChartAnnotation]
 		if got == "" || (v != "" && got != v) {
 			return ""
 		}
 		v = got
 	}
-	return v
+	version, count, ok := strings.Cut(v, "/")
+	if !ok || count != fmt.Sprint(len(annotations)) {
+		return ""
+	}
+	return version
 }
