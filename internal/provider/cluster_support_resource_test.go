@@ -3,11 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -21,6 +25,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/charttest"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
@@ -239,6 +244,7 @@ func TestAccClusterSupportLifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(supportAddr, tfjsonpath.New("ingress_address"), knownvalue.StringExact("203.0.113.7")),
 				},
+				Check: func(*terraform.State) error { return e.refreshReads(t, 4) },
 			},
 			{
 				// `helm upgrade prometheus --reuse-values --set server.retention=1d`
@@ -309,4 +315,244 @@ func unstructuredString(obj map[string]any, keys ...string) (string, bool, error
 	}
 	s, ok := cur.(string)
 	return s, ok, nil
+}
+
+// newerCertManager publishes, in a repository of its own, the real
+// cert-manager chart as version "v1.21.2-test" whose Certificate CRD gained
+// a short name, "crt": a chart upgrade that changes a CRD, as upstream
+// releases do.
+func newerCertManager(t *testing.T, e *supportEnv) string {
+	t.Helper()
+	ch, err := (&release.ChartCache{Dir: release.DefaultCacheDir()}).Load(e.ctx, release.ChartSource{Repository: e.repo.URL, Name: "cert-manager", Version: "v1.21.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.Metadata.Version = "v1.21.2-test"
+	changed := false
+	for _, tpl := range ch.Templates {
+		if tpl.Name == "templates/crd-cert-manager.io_certificates.yaml" {
+			data := strings.Replace(string(tpl.Data), "      - cert\n      - certs\n", "      - cert\n      - certs\n      - crt\n", 1)
+			changed = data != string(tpl.Data)
+			tpl.Data = []byte(data)
+		}
+	}
+	if !changed {
+		t.Fatal("the Certificate CRD template no longer has the short names this test extends")
+	}
+	repo, err := charttest.NewRepo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(repo.Close)
+	if err := repo.Add(ch); err != nil {
+		t.Fatal(err)
+	}
+	return repo.URL
+}
+
+// TestAccClusterSupportCertManagerCRDs shows cert-manager's real CRDs
+// applied by the provider, re-applied when one goes missing, upgraded with
+// the chart, and kept on destroy.
+func TestAccClusterSupportCertManagerCRDs(t *testing.T) {
+	e := newSupportEnv(t)
+	newer := newerCertManager(t, e)
+	certs := "certificates.cert-manager.io"
+	shortNames := func() []string {
+		crd, err := e.dynamic.Resource(crdGVR).Get(e.ctx, certs, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, _, _ := unstructuredStrings(crd.Object, "spec", "names", "shortNames")
+		return names
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			crds := e.certManagerCRDs(t)
+			if len(crds) != 6 || crds[certs] != "v1.21.2-test/6" {
+				return fmt.Errorf("destroy must keep cert-manager's 6 upgraded CRDs, found %v", crds)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: e.config(e.component("cert_manager", `    acme_email = "it@example.org"`)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(supportAddr, tfjsonpath.New("crds_version"), knownvalue.StringExact("v1.21.1")),
+				},
+			},
+			{
+				// `kubectl delete crd certificates.cert-manager.io`
+				PreConfig: func() {
+					if err := e.dynamic.Resource(crdGVR).Delete(e.ctx, certs, metav1.DeleteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					for {
+						if _, err := e.dynamic.Resource(crdGVR).Get(e.ctx, certs, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+							return
+						}
+						time.Sleep(200 * time.Millisecond)
+					}
+				},
+				Config: e.config(e.component("cert_manager", `    acme_email = "it@example.org"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(supportAddr, plancheck.ResourceActionUpdate),
+					changeOf{supportAddr, "crds_version", nil, "v1.21.1"},
+				}},
+				Check: func(*terraform.State) error {
+					if crds := e.certManagerCRDs(t); len(crds) != 6 {
+						return fmt.Errorf("the missing CRD was not re-applied: %v", crds)
+					}
+					return nil
+				},
+			},
+			{
+				Config: e.config(fmt.Sprintf(`  cert_manager = {
+    chart_repository = %q
+    chart_version    = "v1.21.2-test"
+    acme_email       = "it@example.org"
+  }
+`, newer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					changeOf{supportAddr, "crds_version", "v1.21.1", "v1.21.2-test"},
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(supportAddr, tfjsonpath.New("releases").AtMapKey("cert-manager").AtMapKey("chart_version"), knownvalue.StringExact("v1.21.2-test")),
+				},
+				Check: func(*terraform.State) error {
+					if got := shortNames(); strings.Join(got, ",") != "cert,certs,crt" {
+						return fmt.Errorf("the Certificate CRD was not upgraded: short names %v", got)
+					}
+					for name, ann := range e.certManagerCRDs(t) {
+						if ann != "v1.21.2-test/6" {
+							return fmt.Errorf("CRD %s is annotated %q after the upgrade", name, ann)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccClusterSupportAutoscalerAndSchemas: values a chart's schema
+// rejects fail at plan at the attribute that wrote them; the
+// cluster-autoscaler renders its Deployment from cluster_name and
+// cloud_provider; a refresh reads the same few things whatever the number
+// of components.
+func TestAccClusterSupportAutoscalerAndSchemas(t *testing.T) {
+	e := newSupportEnv(t)
+	autoscaler := e.component("cluster_autoscaler", `    cluster_name = "community-eks"
+    region       = "us-west-2"
+    service_account_annotations = { "eks.amazonaws.com/role-arn" = "arn:aws:iam::111122223333:role/autoscaler" }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.config(e.component("cert_manager", `    acme_email = "it@example.org"
+    extra_values = yamlencode({ replicaCount = "two" })`)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Value rejected by the chart's schema.*cert_manager.extra_values.*replicaCount`),
+			},
+			{
+				Config:      e.config(e.component("prometheus", `    extra_values = yamlencode({ server = { retention = 30 } })`)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Value rejected by the chart's schema.*prometheus.extra_values`),
+			},
+			{
+				Config: e.config(autoscaler),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(supportAddr, tfjsonpath.New("releases").AtMapKey("cluster-autoscaler").AtMapKey("app_version"), knownvalue.StringExact("1.35.0")),
+				},
+				Check: func(*terraform.State) error {
+					list, err := e.client.AppsV1().Deployments(e.ns).List(e.ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=cluster-autoscaler"})
+					if err != nil {
+						return err
+					}
+					if len(list.Items) != 1 {
+						return fmt.Errorf("want the autoscaler's Deployment, found %d", len(list.Items))
+					}
+					args := strings.Join(list.Items[0].Spec.Template.Spec.Containers[0].Command, " ")
+					for _, want := range []string{"--cloud-provider=aws", "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/community-eks"} {
+						if !strings.Contains(args, want) {
+							return fmt.Errorf("the autoscaler runs %q, without %s", args, want)
+						}
+					}
+					sa, err := e.client.CoreV1().ServiceAccounts(e.ns).Get(e.ctx, list.Items[0].Spec.Template.Spec.ServiceAccountName, metav1.GetOptions{})
+					if err != nil {
+						return err
+					}
+					if sa.Annotations["eks.amazonaws.com/role-arn"] == "" {
+						return fmt.Errorf("the autoscaler's ServiceAccount has no role: %v", sa.Annotations)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func unstructuredStrings(obj map[string]any, keys ...string) ([]string, bool, error) {
+	var cur any = obj
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false, nil
+		}
+		cur = m[k]
+	}
+	list, _ := cur.([]any)
+	var out []string
+	for _, v := range list {
+		s, _ := v.(string)
+		out = append(out, s)
+	}
+	return out, list != nil, nil
+}
+
+// countingTransport counts the requests a client makes.
+type countingTransport struct {
+	next  http.RoundTripper
+	count *atomic.Int64
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.count.Add(1)
+	return c.next.RoundTrip(r)
+}
+
+// refreshReads refreshes, as after an import (every component looked for),
+// the support services installed in e's namespace, and fails unless it
+// found want releases in three requests: the releases, cert-manager's CRDs
+// and the controller's Service, whatever the number of components.
+func (e *supportEnv) refreshReads(t *testing.T, want int) error {
+	t.Helper()
+	var count atomic.Int64
+	cfg := rest.CopyConfig(e.cp.RESTConfig())
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{rt, &count} }
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	client, err := release.New(cfg, cs)
+	if err != nil {
+		return err
+	}
+	m := clusterSupportModel{Namespace: types.StringValue(e.ns), Releases: types.MapNull(supportReleaseType), CRDsVersion: types.StringNull(),
+		IngressAddress: types.StringNull(), IngressNginx: types.ObjectNull(nil), CertManager: types.ObjectNull(nil)}
+	count.Store(0)
+	if err := refreshSupport(e.ctx, client, &m); err != nil {
+		return err
+	}
+	if got := len(m.releasesOf()); got != want {
+		return fmt.Errorf("the refresh found %d releases, want %d", got, want)
+	}
+	if m.CRDsVersion.ValueString() == "" || m.IngressAddress.IsNull() {
+		return fmt.Errorf("the refresh read no CRDs version (%v) or no address (%v)", m.CRDsVersion, m.IngressAddress)
+	}
+	if n := count.Load(); n != 3 {
+		return fmt.Errorf("the refresh of %d components made %d requests, want 3", want, n)
+	}
+	t.Logf("refresh of %d support releases, CRDs and address: %d requests", want, count.Load())
+	return nil
 }
