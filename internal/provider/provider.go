@@ -341,5 +341,6 @@ func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resou
 func (p *Twoi2chubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewClusterDataSource,
+		NewHubActivityDataSource,
 	}
 }
