@@ -4,13 +4,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/provider"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/rpcstats"
 )
 
 // version is set by goreleaser at release time.
@@ -21,10 +22,17 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	// Benchmarks measure the provider from the inside (see rpcstats); off by default.
+	factory, stop, err := rpcstats.FromEnv(providerserver.NewProtocol6(provider.New(version)()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err = tf6server.Serve(provider.Address, factory, opts...)
+	stop()
 	if err != nil {
 		log.Fatal(err)
 	}

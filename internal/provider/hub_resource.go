@@ -83,9 +83,9 @@ func (r *HubResource) loadChart(ctx context.Context, m *hubModel, diags *diag.Di
 	return ch
 }
 
-// render turns settings into values, checks them as a whole, and validates
-// them against the chart's schema. Problems are reported at attributes.
-func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, checkFields bool, diags *diag.Diagnostics) (*hubvalues.Rendered, hubvalues.Hub) {
+// render turns settings into values and checks them as a whole. Problems
+// are reported at attributes.
+func (r *HubResource) render(ctx context.Context, m *hubModel, checkFields bool, diags *diag.Diagnostics) (*hubvalues.Rendered, hubvalues.Hub) {
 	hub, d := m.toHub(ctx)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -107,26 +107,35 @@ func (r *HubResource) render(ctx context.Context, m *hubModel, ch *chart.Chart, 
 		return nil, hub
 	}
 	checkOverrides(rendered, diags)
-	if ch != nil && ch.Schema != nil {
-		schema, err := r.data.compiledSchema(ch)
-		if err != nil {
-			diags.AddError("The chart's values schema is not usable", err.Error())
-			return nil, hub
-		}
-		for _, issue := range schema.Validate(hubvalues.Coalesce(ch.Values, rendered.Values)) {
-			attr := rendered.AttrFor(issue.Pointer)
-			detail := fmt.Sprintf("The chart %s %s rejects the value at %s: %s.", ch.Metadata.Name, ch.Metadata.Version, issue.Pointer, issue.Message)
-			if len(attr) == 0 {
-				diags.AddError("Chart values not valid", detail)
-				continue
-			}
-			addAttrError(diags, attrPath(attr), "Value rejected by the chart's schema", detail)
-		}
-	}
 	if diags.HasError() {
 		return nil, hub
 	}
 	return rendered, hub
+}
+
+// validateValues checks rendered values against the chart's own schema,
+// reporting each problem at the attribute that wrote the value.
+func (r *HubResource) validateValues(ch *chart.Chart, rendered *hubvalues.Rendered, diags *diag.Diagnostics) bool {
+	if ch.Schema == nil {
+		return true
+	}
+	schema, err := r.data.compiledSchema(ch)
+	if err != nil {
+		diags.AddError("The chart's values schema is not usable", err.Error())
+		return false
+	}
+	ok := true
+	for _, issue := range schema.Validate(hubvalues.Coalesce(ch.Values, rendered.Values)) {
+		ok = false
+		attr := rendered.AttrFor(issue.Pointer)
+		detail := fmt.Sprintf("The chart %s %s rejects the value at %s: %s.", ch.Metadata.Name, ch.Metadata.Version, issue.Pointer, issue.Message)
+		if len(attr) == 0 {
+			diags.AddError("Chart values not valid", detail)
+			continue
+		}
+		addAttrError(diags, attrPath(attr), "Value rejected by the chart's schema", detail)
+	}
+	return ok
 }
 
 // ModifyPlan renders and validates the values during plan, so bad input
@@ -148,25 +157,27 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	plan.ValuesChecksum = types.StringUnknown()
 	plan.AppVersion = types.StringUnknown()
 	if plan.settingsKnown() && plan.chartKnown() {
-		ch := r.loadChart(ctx, &plan, &resp.Diagnostics)
-		if ch == nil {
-			return
-		}
-		rendered, hub := r.render(ctx, &plan, ch, false, &resp.Diagnostics)
+		rendered, hub := r.render(ctx, &plan, false, &resp.Diagnostics)
 		if rendered == nil {
 			return
 		}
 		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
-		plan.AppVersion = types.StringValue(ch.Metadata.AppVersion)
 		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
-		if auth, _ := lookupString(hubvalues.Coalesce(ch.Values, rendered.Values), "hub", "config", "JupyterHub", "authenticator_class"); auth == "dummy" {
-			resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Anyone can log in to this hub",
-				fmt.Sprintf("Hub %s/%s uses the dummy authenticator, which accepts any user name. That is for testing only: "+
-					"attach a twoi2chub_auth (GitHub, CILogon, Google or OIDC) before people use it.", plan.Namespace.ValueString(), plan.Name.ValueString()))
-		}
-		// What the chart's schema cannot see, only when something changes:
-		// a no-op plan stays at the refresh's two reads per hub.
+		// The rest only when the values or the chart change (or the hub is
+		// new): values and chart already applied were checked then, so a
+		// no-op plan loads no chart and asks nothing more of the cluster
+		// than the refresh's two reads per hub.
 		if creating || releaseChanges(&plan, &state) {
+			ch := r.loadChart(ctx, &plan, &resp.Diagnostics)
+			if ch == nil || !r.validateValues(ch, rendered, &resp.Diagnostics) {
+				return
+			}
+			plan.AppVersion = types.StringValue(ch.Metadata.AppVersion)
+			if auth, _ := lookupString(hubvalues.Coalesce(ch.Values, rendered.Values), "hub", "config", "JupyterHub", "authenticator_class"); auth == "dummy" {
+				resp.Diagnostics.AddAttributeWarning(path.Root("name"), "Anyone can log in to this hub",
+					fmt.Sprintf("Hub %s/%s uses the dummy authenticator, which accepts any user name. That is for testing only: "+
+						"attach a twoi2chub_auth (GitHub, CILogon, Google or OIDC) before people use it.", plan.Namespace.ValueString(), plan.Name.ValueString()))
+			}
 			manifests := renderManifests(ch, rendered.Values, &plan, &resp.Diagnostics)
 			if manifests == nil {
 				return
@@ -343,8 +354,8 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	if ch == nil {
 		return
 	}
-	rendered, _ := r.render(ctx, m, ch, true, diags)
-	if rendered == nil {
+	rendered, _ := r.render(ctx, m, true, diags)
+	if rendered == nil || !r.validateValues(ch, rendered, diags) {
 		return
 	}
 	// Values unknown at plan are checked here, before anything is changed.

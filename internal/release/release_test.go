@@ -31,7 +31,7 @@ func testChart(t *testing.T) *chart.Chart {
 	return ch
 }
 
-func newClient(t *testing.T) (*Client, kubernetes.Interface, *testbed.ControlPlane) {
+func newClient(t testing.TB) (*Client, kubernetes.Interface, *testbed.ControlPlane) {
 	t.Helper()
 	cp := testbed.Get(t)
 	cs, err := cp.Client()
@@ -45,7 +45,7 @@ func newClient(t *testing.T) (*Client, kubernetes.Interface, *testbed.ControlPla
 	return c, cs, cp
 }
 
-func ctxFor(t *testing.T) context.Context {
+func ctxFor(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return WithLog(ctx, t.Logf)

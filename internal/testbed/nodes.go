@@ -26,7 +26,10 @@ type Node struct {
 	CPU     string // allocatable, a Kubernetes quantity
 	Memory  string
 	GPUs    int64
-	Taints  []corev1.Taint
+	// Pods is the most pods the node takes; 0 means Kubernetes' default, 110.
+	// GKE allows up to 256 per node; a bench of many hubs on few nodes needs it.
+	Pods   int64
+	Taints []corev1.Taint
 }
 
 // DefaultNodes is a small community cluster: one core node for the hub and
@@ -51,10 +54,14 @@ func registerNode(ctx context.Context, client kubernetes.Interface, n Node) erro
 	if n.Purpose != "" {
 		labels[NodePurposeLabel] = n.Purpose
 	}
+	pods := n.Pods
+	if pods == 0 {
+		pods = 110
+	}
 	resources := corev1.ResourceList{
 		corev1.ResourceCPU:    resource.MustParse(n.CPU),
 		corev1.ResourceMemory: resource.MustParse(n.Memory),
-		corev1.ResourcePods:   resource.MustParse("110"),
+		corev1.ResourcePods:   *resource.NewQuantity(pods, resource.DecimalSI),
 	}
 	if n.GPUs > 0 {
 		resources[GPUResource] = *resource.NewQuantity(n.GPUs, resource.DecimalSI)

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+)
+
+// report writes the measurements as Markdown tables, then the project's goals
+// as ratios from the same run.
+func report(w io.Writer, results []*result, startups []startup, load string) {
+	by := map[string]map[int]*result{}
+	var hubs []int
+	for _, r := range results {
+		if by[r.kind] == nil {
+			by[r.kind] = map[int]*result{}
+		}
+		by[r.kind][r.hubs] = r
+		if r.kind == "floor" {
+			hubs = append(hubs, r.hubs)
+		}
+	}
+	floor, t, h := by["floor"], by["twoi2chub"], by["helm_release"]
+	secs := func(r *result, ps func(*result) []plan) float64 {
+		if r == nil {
+			return 0
+		}
+		return median(seconds(ps(r)))
+	}
+	noop := func(r *result) []plan { return r.noop }
+	changing := func(r *result) []plan { return r.changing }
+	// own is a provider's time per hub beyond the floor's, in ms.
+	own := func(r *result, n int, ps func(*result) []plan) float64 {
+		if r == nil {
+			return 0
+		}
+		return 1000 * (secs(r, ps) - secs(floor[n], ps)) / float64(n)
+	}
+	perHub := func(r *result, n int, ps func(*result) []plan, f func(plan) float64) float64 {
+		if r == nil {
+			return 0
+		}
+		return medianOf(ps(r), f) / float64(n)
+	}
+	secretReads := func(p plan) float64 { return float64(p.secretRequests) }
+	allReads := func(p plan) float64 { return float64(p.allRequests) }
+	rpcMillis := func(p plan) float64 { return 1000 * p.rpcSeconds }
+	rss := func(r *result) float64 {
+		if r == nil {
+			return 0
+		}
+		return medianOf(r.noop, func(p plan) float64 { return float64(p.peakRSSKiB) }) / 1024
+	}
+
+	fmt.Fprintf(w, "\nMachine load average (1 min) when the report was written: %s. Times are medians of the runs.\n", load)
+	fmt.Fprintln(w, "\nNo-op plan:")
+	fmt.Fprintln(w, "\n| hubs | floor (s) | twoi2chub (s) | helm_release (s) | twoi2chub / floor | own time per hub, twoi2chub (ms) | own time per hub, helm_release (ms) | twoi2chub in protocol calls per hub (ms) | release reads per hub, twoi2chub / helm | all API requests per hub, twoi2chub / helm | peak RSS, twoi2chub / helm (MiB) |")
+	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, n := range hubs {
+		fmt.Fprintf(w, "| %d | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f | %.2f / %.2f | %.2f / %.2f | %.0f / %.0f |\n", n,
+			secs(floor[n], noop), secs(t[n], noop), secs(h[n], noop), secs(t[n], noop)/secs(floor[n], noop),
+			own(t[n], n, noop), own(h[n], n, noop), perHub(t[n], n, noop, rpcMillis),
+			perHub(t[n], n, noop, secretReads), perHub(h[n], n, noop, secretReads),
+			perHub(t[n], n, noop, allReads), perHub(h[n], n, noop, allReads), rss(t[n]), rss(h[n]))
+	}
+	fmt.Fprintln(w, "\nPlan that changes every hub (its culling timeout):")
+	fmt.Fprintln(w, "\n| hubs | floor (s) | twoi2chub (s) | helm_release (s) | own time per hub, twoi2chub (ms) | own time per hub, helm_release (ms) | twoi2chub in protocol calls per hub (ms) | all API requests per hub, twoi2chub / helm |")
+	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, n := range hubs {
+		fmt.Fprintf(w, "| %d | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f | %.2f / %.2f |\n", n,
+			secs(floor[n], changing), secs(t[n], changing), secs(h[n], changing), own(t[n], n, changing), own(h[n], n, changing),
+			perHub(t[n], n, changing, rpcMillis), perHub(t[n], n, changing, allReads), perHub(h[n], n, changing, allReads))
+	}
+	fmt.Fprintln(w, "\nApply (both wait for the hub's Deployments and the chart's hooks; parallelism 10):")
+	fmt.Fprintln(w, "\n| hubs | install, twoi2chub (s) | install, helm_release (s) | ratio | upgrade, twoi2chub (s) | upgrade, helm_release (s) | ratio | chart archives / indexes downloaded, twoi2chub / helm |")
+	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, n := range hubs {
+		ti, hi, tu, hu := field(t[n], func(r *result) float64 { return r.install }), field(h[n], func(r *result) float64 { return r.install }),
+			field(t[n], func(r *result) float64 { return r.upgrade }), field(h[n], func(r *result) float64 { return r.upgrade })
+		fmt.Fprintf(w, "| %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %d / %d, %d / %d |\n", n, ti, hi, ratio(ti, hi), tu, hu, ratio(tu, hu),
+			count(t[n], true), count(t[n], false), count(h[n], true), count(h[n], false))
+	}
+	fmt.Fprintln(w, "\nStart-up, exec to handshake (median of 5):")
+	fmt.Fprintln(w, "\n| provider | ms |\n| --- | ---: |")
+	for _, s := range startups {
+		fmt.Fprintf(w, "| %s | %.1f |\n", s.kind, s.millis)
+	}
+
+	n := hubs[len(hubs)-1]
+	var archives int64
+	for _, r := range t {
+		archives += r.archives
+	}
+	fmt.Fprintf(w, "\nGoals, at %d hubs:\n\n", n)
+	goal(w, "no-op plan within 1.2x the floor", secs(t[n], noop)/secs(floor[n], noop), 1.2, true, "x the floor")
+	if h[n] != nil {
+		goal(w, "own time per hub at least 3x below helm_release's", ratio(own(h[n], n, noop), own(t[n], n, noop)), 3, false, "x below")
+	}
+	goal(w, "at most 2 release reads per hub per refresh", perHub(t[n], n, noop, secretReads), 2, true, "reads per hub")
+	goal(w, "one chart download per version per machine", float64(archives), 1, true, "archive downloads in all twoi2chub runs")
+	goal(w, "peak RSS under 150 MB", rss(t[n])*1.048576, 150, true, "MB")
+}
+
+func field(r *result, f func(*result) float64) float64 {
+	if r == nil {
+		return 0
+	}
+	return f(r)
+}
+
+func count(r *result, archives bool) int64 {
+	switch {
+	case r == nil:
+		return 0
+	case archives:
+		return r.archives
+	}
+	return r.indexes
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// goal prints one goal, met when the value is at most (or at least) the target.
+func goal(w io.Writer, what string, value, target float64, atMost bool, unit string) {
+	met := value <= target
+	if !atMost {
+		met = value >= target
+	}
+	verdict := "met"
+	if !met {
+		verdict = "NOT met"
+	}
+	fmt.Fprintf(w, "- %s: %.2f %s (%s)\n", what, value, unit, verdict)
+}
