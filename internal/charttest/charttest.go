@@ -287,3 +287,23 @@ func (r *Repo) Close() {
 	}
 	_ = r.server.Close()
 }
+
+// SupportRepoDir returns ../shared/charts/repo beside the repository: a
+// static chart repository of the real cluster support charts
+// (ingress-nginx, cert-manager, prometheus, grafana, cluster-autoscaler).
+func SupportRepoDir() (string, bool) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			dir := filepath.Join(filepath.Dir(d), "shared", "charts", "repo")
+			if _, err := os.Stat(filepath.Join(dir, "index.yaml")); err != nil {
+				return "", false
+			}
+			return dir, true
+		}
+	}
+	return "", false
+}

@@ -420,11 +420,13 @@ func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resou
 		NewHubResource,
 		NewAuthResource,
 		NewUserImageResource,
+		NewClusterSupportResource,
 	}
 }
 
 func (p *Twoi2chubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewClusterDataSource,
+		NewHubActivityDataSource,
 	}
 }
