@@ -8,6 +8,8 @@
 # with its own message) and plancheck (the row's whole plan: labels on every
 # resource that takes them, what must be planned while the cluster is unknown).
 #
+# TEST_MODULES_SKIP_PROVIDERS="p ..." with TEST_MODULES_SKIP_REASON leaves out
+# the rows of those providers, saying why.
 # TEST_MODULES_BUDGET_MINUTES=N (set by .ci/run): rows whose cloud provider is
 # not cached and whose cold build does not fit in N minutes (or in the free
 # memory) are skipped, in one line that says so. Unset: every row runs.
@@ -81,13 +83,17 @@ for row in "${rows[@]}"; do
 done
 budget=${TEST_MODULES_BUDGET_MINUTES:-}
 for p in "${providers[@]}"; do
+  if [[ " ${TEST_MODULES_SKIP_PROVIDERS:-} " == *" $p "* ]]; then
+    skip[$p]="is left out by .ci/run: ${TEST_MODULES_SKIP_REASON:-asked}"
+    continue
+  fi
   if [ -z "$budget" ] || cached "$p"; then continue; fi
   minutes=${cold_minutes[$p]:?no cold build time for $p in scripts/test-modules.sh}
   gib=${peak_gib[$p]:?no peak memory for $p in scripts/test-modules.sh}
   if [ "$minutes" -gt "$budget" ]; then
-    skip[$p]="its cold build (about $minutes min, $gib GiB) does not fit the $budget min CI has left"
+    skip[$p]="is not cached and its cold build (about $minutes min, $gib GiB) does not fit the $budget min CI has left"
   elif [ "$(mem_available_gib)" -lt "${gib%.*}" ]; then
-    skip[$p]="its cold build needs about $gib GiB and $(mem_available_gib) GiB are free"
+    skip[$p]="is not cached and its cold build needs about $gib GiB and $(mem_available_gib) GiB are free"
   else
     budget=$((budget - minutes))
   fi
@@ -98,7 +104,7 @@ report_skipped() {
     for row in "${rows[@]}"; do
       [ "$(field "$row" 1)" = "$p" ] && skipped+=("$(field "$row" 0)")
     done
-    echo "test-modules: skipped ${skipped[*]}: $p is not cached and ${skip[$p]}; make test-modules checks them"
+    echo "test-modules: skipped ${skipped[*]}: $p ${skip[$p]}; make test-modules checks them"
   done
 }
 build=()
