@@ -1,6 +1,19 @@
 # A community's hub from HCL alone: branding from files next to this one,
 # its OAuth client secret and a hub service's token write-only (never in
 # state), a private image pulled with a Secret, and z2jh's security defaults.
+terraform {
+  # The OAuth client secret and the secret values are write-only arguments:
+  # Terraform 1.11+ or OpenTofu 1.11+ passes them on without storing them.
+  required_version = ">= 1.11"
+
+  required_providers {
+    twoi2chub = {
+      source  = "2i2c-org/twoi2chub"
+      version = "~> 0.1"
+    }
+  }
+}
+
 variable "oauth_client_secret" {
   type      = string
   sensitive = true
