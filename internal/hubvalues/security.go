@@ -94,7 +94,11 @@ func parseCloudMetadata(v Values, h *Hub) {
 	block := DefaultBlockCloudMetadata
 	iptables, ok1 := lookupBool(v, "singleuser", "cloudMetadata", "blockWithIptables")
 	allowed, ok2 := lookupBool(v, "singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
-	if ok1 && ok2 && !iptables && allowed {
+	// user_service_account.cloud_metadata_server (parsed before this) writes
+	// the same two keys; when it claims them, block_cloud_metadata keeps its
+	// default so that both attributes read back as they were set.
+	claimed := h.UserServiceAccount != nil && h.UserServiceAccount.CloudMetadataServer != nil && *h.UserServiceAccount.CloudMetadataServer
+	if ok1 && ok2 && !iptables && allowed && !claimed {
 		block = false
 	}
 	h.BlockCloudMetadata = &block

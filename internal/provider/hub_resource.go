@@ -612,6 +612,9 @@ func (r *HubResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	if !whollyKnown(m.NodePurpose) {
 		m.NodePurpose = types.ObjectUnknown(m.NodePurpose.AttributeTypes(ctx))
 	}
+	// network_policy's unset fields take their defaults only in the plan;
+	// read here they would be false, so its checks wait for ModifyPlan.
+	m.NetworkPolicy = types.ObjectUnknown(m.NetworkPolicy.AttributeTypes(ctx))
 	hub, d := m.toPartialHub(ctx) // unknown values read as unset
 	if d.HasError() {
 		return // the attributes' own validators report these
