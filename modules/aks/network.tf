@@ -20,5 +20,7 @@ resource "azurerm_subnet" "nodes" {
   virtual_network_name = azurerm_virtual_network.this[0].name
   address_prefixes     = [var.network.subnet_cidr]
   # Azure Files NFS shares admit only subnets with this endpoint.
-  service_endpoints = ["Microsoft.Storage"]
+  service_endpoint {
+    service = "Microsoft.Storage"
+  }
 }

@@ -56,7 +56,7 @@ run "defaults" {
     error_message = "AKS applies patches itself in the daily maintenance window."
   }
   assert {
-    condition     = contains(azurerm_virtual_network.this[0].address_space, "10.0.0.0/16") && azurerm_subnet.nodes[0].service_endpoints == toset(["Microsoft.Storage"])
+    condition     = contains(azurerm_virtual_network.this[0].address_space, "10.0.0.0/16") && [for e in azurerm_subnet.nodes[0].service_endpoint : e.service] == ["Microsoft.Storage"]
     error_message = "A VNet, and a node subnet that Azure Files admits."
   }
   assert {

@@ -55,7 +55,7 @@ run "hubs" {
     error_message = "Containers are reached with Entra ID tokens, never account keys."
   }
   assert {
-    condition = toset([for r in azurerm_storage_management_policy.scratch[0].rule : "${r.filters[0].prefix_match[0]}:${r.actions[0].base_blob[0].delete_after_days_since_modification_greater_than}"]) == toset([
+    condition = toset([for r in azurerm_storage_management_policy.scratch[0].rule : "${one(r.filters[0].prefix_match)}:${r.actions[0].base_blob[0].delete_after_days_since_modification_greater_than}"]) == toset([
       "staging-scratch/:7", "prod-scratch/:7",
     ])
     error_message = "Scratch blobs are deleted after a week; persistent ones never."
