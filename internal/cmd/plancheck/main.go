@@ -214,6 +214,11 @@ func checkLabels(typ, path string, block schemaBlock, after, unknown any, label 
 		if !labelAttributes[name] || notBillingLabels[typ+":"+at] {
 			continue
 		}
+		// Google's `tags` are network tags or resource-manager tags, not
+		// billing labels (those are its `labels`).
+		if name == "tags" && strings.HasPrefix(typ, "google_") {
+			continue
+		}
 		switch v := obj[name].(type) {
 		case map[string]any:
 			if _, ok := v[label]; ok {
