@@ -482,6 +482,10 @@ func TestAccClusterSupportAutoscalerAndSchemas(t *testing.T) {
 					if err != nil {
 						return err
 					}
+					// The subject the EKS module's IRSA role trusts: <support namespace>/cluster-autoscaler.
+					if sa.Name != "cluster-autoscaler" {
+						return fmt.Errorf("the autoscaler runs as ServiceAccount %s; a cloud identity trusts cluster-autoscaler", sa.Name)
+					}
 					if sa.Annotations["eks.amazonaws.com/role-arn"] == "" {
 						return fmt.Errorf("the autoscaler's ServiceAccount has no role: %v", sa.Annotations)
 					}

@@ -164,7 +164,8 @@ func (r *ClusterSupportResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"cluster_autoscaler": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "The Kubernetes cluster-autoscaler, for clouds whose node pools do not scale themselves (EKS managed node groups). " +
-					"GKE and AKS scale their node pools themselves: leave it out there.",
+					"GKE and AKS scale their node pools themselves: leave it out there. It runs as the ServiceAccount `<namespace>/cluster-autoscaler`, " +
+					"the subject its cloud identity must trust (modules/eks's IRSA role does, for its `support_namespace`).",
 				Attributes: componentAttributes(comp["cluster_autoscaler"], map[string]schema.Attribute{
 					"cloud_provider": schema.StringAttribute{Optional: true, MarkdownDescription: "The autoscaler's cloud provider. Default `\"aws\"`.",
 						Validators: []validator.String{stringvalidator.OneOf("aws", "azure", "gce", "clusterapi", "magnum", "hetzner", "oci")}},

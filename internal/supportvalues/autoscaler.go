@@ -21,9 +21,17 @@ type ClusterAutoscaler struct {
 // DefaultCloudProvider is the autoscaler's cloud when not set.
 const DefaultCloudProvider = "aws"
 
+// AutoscalerServiceAccount names the autoscaler's ServiceAccount in the
+// support namespace. The chart would derive a name from the release and the
+// cloud ("cluster-autoscaler-aws-cluster-autoscaler"); a cloud identity
+// (IRSA, Workload Identity) trusts one exact namespace/name, which the cloud
+// modules declare before the chart is installed, so the name is fixed here.
+const AutoscalerServiceAccount = "cluster-autoscaler"
+
 func (a *ClusterAutoscaler) render(b *builder) {
 	b.set("cloud_provider", or(a.CloudProvider, DefaultCloudProvider), "cloudProvider")
 	b.set("cluster_name", a.ClusterName, "autoDiscovery", "clusterName")
+	b.owned(AutoscalerServiceAccount, "rbac", "serviceAccount", "name")
 	if a.Region != "" {
 		b.set("region", a.Region, "awsRegion")
 	}

@@ -141,7 +141,7 @@ locals {
 
   # The trust policy of a role that one Kubernetes ServiceAccount may assume.
   irsa_trust = { for k, sa in merge(
-    { autoscaler = "kube-system/cluster-autoscaler", ebs-csi = "kube-system/ebs-csi-controller-sa" },
+    { autoscaler = "${var.support_namespace}/cluster-autoscaler", ebs-csi = "kube-system/ebs-csi-controller-sa" },
     local.registry_enabled ? { builder = "${var.image_builder.namespace}/${var.image_builder.service_account}" } : {},
     { for k, h in local.hubs : "hub-${k}" => "${h.namespace}/${h.user_service_account}" },
     ) : k => jsonencode({

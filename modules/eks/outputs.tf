@@ -79,7 +79,7 @@ output "node_role_arn" {
 }
 
 output "cluster_autoscaler" {
-  description = "What the cluster-autoscaler needs, in the shape of the `cluster_autoscaler` settings of the cluster support services: `cloud_provider` (`aws`), `cluster_name` (it discovers the groups tagged `k8s.io/cluster-autoscaler/<name>`), `region`, and the `service_account_annotations` (IRSA role) of its ServiceAccount `kube-system/cluster-autoscaler`."
+  description = "What the cluster-autoscaler needs, in the shape of the `cluster_autoscaler` settings of the cluster support services: `cloud_provider` (`aws`), `cluster_name` (it discovers the groups tagged `k8s.io/cluster-autoscaler/<name>`), `region`, and the `service_account_annotations` (IRSA role) of its ServiceAccount `<support_namespace>/cluster-autoscaler`. Pass it whole: `cluster_autoscaler = module.eks.cluster_autoscaler`."
   value = {
     cloud_provider              = "aws"
     cluster_name                = aws_eks_cluster.this.name

@@ -356,6 +356,17 @@ variable "image_builder" {
   }
 }
 
+variable "support_namespace" {
+  type        = string
+  default     = "support"
+  description = "Namespace of the provider's cluster support services (`twoi2chub_cluster_support`'s `namespace`, default `support`), where the cluster-autoscaler runs as the ServiceAccount `cluster-autoscaler`: the subject its IRSA role `<name>-autoscaler` trusts."
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.support_namespace))
+    error_message = "support_namespace must be a Kubernetes namespace name (lower-case letters, digits, hyphens, at most 63), the same as twoi2chub_cluster_support's namespace, e.g. \"support\"."
+  }
+}
+
 # ---------------------------------------------------------------- storage
 
 variable "efs" {

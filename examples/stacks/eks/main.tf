@@ -22,6 +22,7 @@ module "eks" {
   efs                  = var.efs
   budget               = var.budget
   deletion_protection  = var.deletion_protection
+  support_namespace    = local.support_namespace
 
   hubs = {
     (var.hub_namespace) = { namespace = var.hub_namespace }
@@ -33,6 +34,10 @@ provider "twoi2chub" {
 }
 
 locals {
+  # Where the cluster-wide services run; the module's IRSA role for the
+  # cluster-autoscaler trusts its ServiceAccount there.
+  support_namespace = "support"
+
   hub_cloud = module.eks.hubs[var.hub_namespace]
   pools     = module.eks.node_pools
 
@@ -45,6 +50,14 @@ locals {
     nfs_path   = module.eks.home_storage.nfs_path
     sub_path   = "${var.hub_namespace}/{username}"
   }
+}
+
+# EKS does not scale node groups itself: the cluster-autoscaler does, with
+# the IAM role and group tags the module made. The user and Dask groups start
+# at zero nodes and grow when someone starts a server.
+resource "twoi2chub_cluster_support" "this" {
+  namespace          = local.support_namespace
+  cluster_autoscaler = module.eks.cluster_autoscaler
 }
 
 resource "twoi2chub_user_image" "environment" {

@@ -259,6 +259,14 @@ run "image_builder_namespace_badly_formed" {
   expect_failures = [var.image_builder]
 }
 
+run "support_namespace_badly_formed" {
+  command = plan
+  variables {
+    support_namespace = "Support"
+  }
+  expect_failures = [var.support_namespace]
+}
+
 run "efs_unknown_mode" {
   command = plan
   variables {

@@ -56,6 +56,14 @@ run "defaults" {
     condition     = output.cluster_autoscaler.cluster_name == "hub" && output.cluster_autoscaler.cloud_provider == "aws"
     error_message = "The cluster-autoscaler's settings are ready for the cluster support services."
   }
+  assert {
+    condition     = twoi2chub_cluster_support.this.cluster_autoscaler.cluster_name == "hub" && twoi2chub_cluster_support.this.cluster_autoscaler.region == "us-west-2" && twoi2chub_cluster_support.this.namespace == "support"
+    error_message = "The cluster-autoscaler is declared in the stack, with the module's settings, in the namespace the module's IRSA role trusts."
+  }
+  assert {
+    condition     = twoi2chub_cluster_support.this.ingress_nginx == null && twoi2chub_cluster_support.this.cert_manager == null
+    error_message = "The stack's hub has its own load balancer and certificate: the support services add only the autoscaler."
+  }
 }
 
 run "efs_image_gpu" {
