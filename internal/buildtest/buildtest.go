@@ -52,8 +52,34 @@ func NewGitServer(t testing.TB) *GitServer {
 	return s
 }
 
+// NewPrivateGitServer starts a smart-HTTP git server that answers only to
+// HTTP basic auth with username and token, as GitHub does for a private
+// repository.
+func NewPrivateGitServer(t testing.TB, username, token string) *GitServer {
+	t.Helper()
+	s, err := startGitServer(t.TempDir(), func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if u, p, ok := req.BasicAuth(); !ok || u != username || p != token {
+				w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+				http.Error(w, "authentication required", http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, req)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
 // StartGitServer serves the repositories under root; Close stops it.
 func StartGitServer(root string) (*GitServer, error) {
+	return startGitServer(root, func(h http.Handler) http.Handler { return h })
+}
+
+func startGitServer(root string, wrap func(http.Handler) http.Handler) (*GitServer, error) {
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
 		return nil, fmt.Errorf("git is needed to serve repositories over HTTP: %w", err)
@@ -63,7 +89,7 @@ func StartGitServer(root string) (*GitServer, error) {
 		Args: []string{"http-backend"},
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
 	}
-	s := &GitServer{Root: root, server: httptest.NewServer(handler)}
+	s := &GitServer{Root: root, server: httptest.NewServer(wrap(handler))}
 	s.URL = s.server.URL
 	return s, nil
 }

@@ -38,6 +38,9 @@ type Hub struct {
 	// Registry credentials for private images (pull_secrets.go): names of
 	// Secrets in the hub's namespace.
 	ImagePullSecrets []string `json:"image_pull_secrets"`
+	// Pull secrets in other namespaces, which the provider copies into the
+	// hub's (a user image's push Secret).
+	ImagePullSecretsFrom []PullSecretSource `json:"image_pull_secrets_from"`
 	// Logo and page templates (branding.go).
 	Branding *Branding `json:"branding,omitempty"`
 	// Secret settings read from a Kubernetes Secret (secret_values.go):

@@ -15,8 +15,8 @@ import (
 // ResolveRef turns a branch, a tag or "HEAD" (the default branch) into the
 // commit it points at now, by listing the remote's references the way
 // `git ls-remote` does; nothing is cloned. A full commit hash is returned as
-// it is.
-func ResolveRef(ctx context.Context, url, ref string) (string, error) {
+// it is. auth, when not nil, reads a private repository.
+func ResolveRef(ctx context.Context, url, ref string, auth *GitAuth) (string, error) {
 	if IsCommit(ref) {
 		return ref, nil
 	}
@@ -24,7 +24,11 @@ func ResolveRef(ctx context.Context, url, ref string) (string, error) {
 		ref = "HEAD"
 	}
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: "origin", URLs: []string{url}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{PeelingOption: git.AppendPeeled})
+	method, err := auth.method(url)
+	if err != nil {
+		return "", err
+	}
+	refs, err := remote.ListContext(ctx, &git.ListOptions{PeelingOption: git.AppendPeeled, Auth: method})
 	if err != nil {
 		return "", fmt.Errorf("listing the references of %s: %w", url, err)
 	}

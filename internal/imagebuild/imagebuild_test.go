@@ -67,16 +67,16 @@ func TestResolveRef(t *testing.T) {
 	second := repo.Commit(t, "more", map[string]string{"apt.txt": "graphviz\n"})
 	ctx := context.Background()
 	for ref, want := range map[string]string{"main": second, "HEAD": second, "": second, "v1": first, first: first} {
-		got, err := imagebuild.ResolveRef(ctx, repo.URL, ref)
+		got, err := imagebuild.ResolveRef(ctx, repo.URL, ref, nil)
 		if err != nil || got != want {
 			t.Errorf("ResolveRef(%q) = %s, %v; want %s", ref, got, err, want)
 		}
 	}
-	_, err := imagebuild.ResolveRef(ctx, repo.URL, "nope")
+	_, err := imagebuild.ResolveRef(ctx, repo.URL, "nope", nil)
 	if err == nil || !strings.Contains(err.Error(), `no branch or tag "nope"`) || !strings.Contains(err.Error(), "main, v1") {
 		t.Errorf("missing branch: %v", err)
 	}
-	if _, err := imagebuild.ResolveRef(ctx, srv.URL+"/missing.git", "main"); err == nil {
+	if _, err := imagebuild.ResolveRef(ctx, srv.URL+"/missing.git", "main", nil); err == nil {
 		t.Error("a missing repository resolved")
 	}
 }
@@ -199,7 +199,7 @@ func newBuildEnv(t *testing.T) *buildEnv {
 	e.repo = buildtest.NewGitServer(t).NewRepo(t, "env")
 	e.standIn = &buildtest.StandInBuildPod{Registry: e.reg, Client: cs}
 	e.standIn.Start(t)
-	commit, err := imagebuild.ResolveRef(ctx, e.repo.URL, "main")
+	commit, err := imagebuild.ResolveRef(ctx, e.repo.URL, "main", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,8 @@ type Builder struct {
 	DindImage string
 	// DockerSocket is the node's Docker socket, with DockerHost.
 	DockerSocket string
+	// GitCredentials, when set, read a private repository.
+	GitCredentials *GitCredentials
 }
 
 // Args is the repo2docker command line for a build.
@@ -159,6 +161,15 @@ func Job(b Builder, r Request, tag string) (*batchv1.Job, error) {
 			Items:      []corev1.KeyToPath{{Key: corev1.DockerConfigJsonKey, Path: "config.json"}},
 		}}})
 	}
+	if c := b.GitCredentials; c != nil {
+		container.Env = append(container.Env, GitEnv(*c, gitCredentialsDir)...)
+		container.VolumeMounts = append(container.VolumeMounts, corev1.VolumeMount{Name: "git-credentials", MountPath: gitCredentialsDir, ReadOnly: true})
+		volumes = append(volumes, corev1.Volume{Name: "git-credentials", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+			SecretName: c.Secret,
+			// ssh refuses a key others can read.
+			DefaultMode: ptr.To[int32](0o400),
+		}}})
+	}
 	labels := map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-twoi2chub", ComponentLabel: ComponentValue}
 	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{
@@ -187,6 +198,28 @@ func Job(b Builder, r Request, tag string) (*batchv1.Job, error) {
 		},
 	}
 	return job, nil
+}
+
+// GitEnv is the environment that has git in the build container read a
+// private repository with the credentials Secret mounted at dir. Only file
+// paths are in the Job's spec; git reads the token or key from the files
+// when repo2docker clones. A token goes through a credential helper given
+// by GIT_CONFIG_* (git 2.31+) for HTTPS; a key through GIT_SSH_COMMAND,
+// checking the server against the Secret's known hosts.
+func GitEnv(c GitCredentials, dir string) []corev1.EnvVar {
+	if c.Kind == GitSSH {
+		return []corev1.EnvVar{{Name: "GIT_SSH_COMMAND", Value: fmt.Sprintf(
+			"ssh -i %s/%s -o IdentitiesOnly=yes -o UserKnownHostsFile=%s/%s -o StrictHostKeyChecking=yes -o BatchMode=yes",
+			dir, GitPrivateKeyKey, dir, GitKnownHostsKey)}}
+	}
+	helper := fmt.Sprintf(`!f() { test "$1" = get || exit 0; u=$(cat %[1]s/%[2]s 2>/dev/null); echo "username=${u:-%[3]s}"; echo "password=$(cat %[1]s/%[4]s)"; }; f`,
+		dir, GitUsernameKey, DefaultGitUsername, GitTokenKey)
+	return []corev1.EnvVar{
+		{Name: "GIT_CONFIG_COUNT", Value: "1"},
+		{Name: "GIT_CONFIG_KEY_0", Value: "credential.helper"},
+		{Name: "GIT_CONFIG_VALUE_0", Value: helper},
+		{Name: "GIT_TERMINAL_PROMPT", Value: "0"},
+	}
 }
 
 // BuildFailedError is a build Job that failed, with the end of its log.

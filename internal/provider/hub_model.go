@@ -54,6 +54,7 @@ type hubModel struct {
 	ProxyLoadBalancerIP     types.String `tfsdk:"proxy_load_balancer_ip" setting:"true"`
 	ProxyServiceAnnotations types.Map    `tfsdk:"proxy_service_annotations" setting:"true"`
 	ImagePullSecrets        types.Set    `tfsdk:"image_pull_secrets" setting:"true"`
+	ImagePullSecretsFrom    types.Set    `tfsdk:"image_pull_secrets_from" setting:"true"`
 	Branding                types.Object `tfsdk:"branding" setting:"true"`
 	SecretValuesRef         types.Object `tfsdk:"secret_values_ref" setting:"true"`
 	SecretValuesChecksum    types.String `tfsdk:"secret_values_checksum" setting:"true"`

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"helm.sh/helm/v3/pkg/chart"
@@ -159,8 +160,12 @@ func hubImages(h hubvalues.Hub) []imageAt {
 // checkImages asks the registries whether the images the plan introduces
 // exist (those the state already had were checked when they came). A
 // registry that says no fails the plan at that attribute; one that cannot be
-// asked gives a warning.
-func (r *HubResource) checkImages(ctx context.Context, plan hubvalues.Hub, state *hubvalues.Hub, diags *diag.Diagnostics) {
+// asked gives a warning. pullCredentials, when not nil, are the hub's pull
+// secrets: the registries are asked with them, and one that still wants
+// credentials fails the plan, since no pod of the hub could pull the image
+// either. Without pull secrets that only warns: nodes often pull with
+// credentials of their own (GKE's from Artifact Registry, EKS's from ECR).
+func (r *HubResource) checkImages(ctx context.Context, plan hubvalues.Hub, state *hubvalues.Hub, pullCredentials authn.Keychain, diags *diag.Diagnostics) {
 	known := map[string]bool{}
 	if state != nil {
 		for _, im := range hubImages(*state) {
@@ -184,7 +189,11 @@ func (r *HubResource) checkImages(ctx context.Context, plan hubvalues.Hub, state
 		return
 	}
 	results := map[string]imagebuild.ImageCheck{}
-	for _, c := range r.data.registry.CheckImages(ctx, refs, imageCheckTimeout) {
+	reg := r.data.registry
+	if pullCredentials != nil {
+		reg.Keychain = pullCredentials
+	}
+	for _, c := range reg.CheckImages(ctx, refs, imageCheckTimeout) {
 		results[c.Ref] = c
 	}
 	for _, im := range todo {
@@ -195,10 +204,14 @@ func (r *HubResource) checkImages(ctx context.Context, plan hubvalues.Hub, state
 			addAttrError(diags, at, "Image not found",
 				fmt.Sprintf("The registry says %s does not exist. Check the name and the tag or digest: a hub with an image that does not pull "+
 					"cannot start users' servers, and its image puller holds up every upgrade.", im.ref))
+		case c.Presence == imagebuild.Unchecked && c.NeedsCredentials() && pullCredentials != nil:
+			addAttrError(diags, at, "Image not pullable with the hub's pull secrets",
+				fmt.Sprintf("The registry of %s refuses the credentials of the hub's image_pull_secrets and image_pull_secrets_from: %v. "+
+					"No server could pull it: check that a pull secret has credentials for this registry and that they may read this image.", im.ref, unwrapAll(c.Err)))
 		case c.Presence == imagebuild.Unchecked && c.NeedsCredentials():
 			diags.AddAttributeWarning(at, "Image not checked",
 				fmt.Sprintf("The registry of %s asks for credentials to say whether it exists (a private image, or a name that does not exist): %v. "+
-					"The cluster will need pull credentials for it.", im.ref, c.Err))
+					"The cluster will need pull credentials for it: image_pull_secrets or image_pull_secrets_from, unless its nodes have their own.", im.ref, c.Err))
 		case c.Presence == imagebuild.Unchecked:
 			diags.AddAttributeWarning(at, "Image not checked",
 				fmt.Sprintf("Could not reach the registry of %s to check that it exists: %v.", im.ref, unwrapAll(c.Err)))

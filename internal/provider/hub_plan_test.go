@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -62,7 +64,7 @@ func TestCheckImagesAtPlan(t *testing.T) {
 	state := hubvalues.Hub{Image: closed + "/env/known:v1"}
 	r := &HubResource{data: &providerData{}}
 	var diags diag.Diagnostics
-	r.checkImages(context.Background(), plan, &state, &diags)
+	r.checkImages(context.Background(), plan, &state, nil, &diags)
 
 	got, details := map[string]string{}, map[string]string{}
 	for _, d := range diags {
@@ -123,5 +125,48 @@ func TestSecretsInExtraValuesWarn(t *testing.T) {
 	checkSecretsInExtraValues(hubvalues.Values{"hub": map[string]any{"baseUrl": "/"}}, &diags)
 	if len(diags) != 0 {
 		t.Errorf("no secret, yet %v", diags)
+	}
+}
+
+// TestCheckImagesWithPullSecrets asks a private registry on loopback with
+// the hub's pull secrets: with the right credentials the image passes;
+// with credentials the registry refuses, the plan fails at the image's
+// attribute; without pull secrets it only warns (nodes may pull with their own).
+func TestCheckImagesWithPullSecrets(t *testing.T) {
+	private := buildtest.NewRegistry(t)
+	ref := private.Host + "/hub/env:v1"
+	if err := private.Push(ref); err != nil {
+		t.Fatal(err)
+	}
+	right, err := imagebuild.ParseDockerConfig(private.DockerConfigJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong, err := imagebuild.ParseDockerConfig([]byte(fmt.Sprintf(`{"auths":{%q:{"username":"builder","password":"revoked"}}}`, private.Host)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &HubResource{data: &providerData{}}
+	for _, c := range []struct {
+		name string
+		kc   authn.Keychain
+		want string
+	}{
+		{"right credentials", right, ""},
+		{"refused credentials", wrong, "Error: Image not pullable with the hub's pull secrets at image at image"},
+		{"no pull secrets", nil, "Warning: Image not checked at image"},
+	} {
+		var diags diag.Diagnostics
+		r.checkImages(context.Background(), hubvalues.Hub{Image: ref}, nil, c.kc, &diags)
+		got := ""
+		for _, d := range diags {
+			got = d.Severity().String() + ": " + d.Summary()
+			if wp, ok := d.(diag.DiagnosticWithPath); ok {
+				got += " at " + wp.Path().String()
+			}
+		}
+		if len(diags) > 1 || got != c.want {
+			t.Errorf("%s: %q (%v), want %q", c.name, got, diags, c.want)
+		}
 	}
 }

@@ -194,10 +194,10 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 					before = &h
 				}
 			}
-			r.checkImages(ctx, hub, before, &resp.Diagnostics)
+			pullCredentials, _ := r.checkPullSecrets(ctx, hub, plan.Namespace.ValueString(), false, &resp.Diagnostics)
+			r.checkImages(ctx, hub, before, pullCredentials, &resp.Diagnostics)
 			r.checkNodes(ctx, hub, &resp.Diagnostics)
 			r.checkSecretValuesRef(ctx, hub, &plan, false, &resp.Diagnostics)
-			r.checkPullSecrets(ctx, hub, plan.Namespace.ValueString(), false, &resp.Diagnostics)
 		}
 	}
 
@@ -381,12 +381,15 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 		return
 	}
 	r.checkSecretValuesRef(ctx, hub, m, true, diags)
-	r.checkPullSecrets(ctx, hub, m.Namespace.ValueString(), true, diags)
+	_, pullSecretCopies := r.checkPullSecrets(ctx, hub, m.Namespace.ValueString(), true, diags)
 	if diags.HasError() {
 		return
 	}
 	// Values unknown at plan are checked here, before anything is changed.
 	if renderManifests(ch, rendered.Values, m, diags) == nil {
+		return
+	}
+	if r.syncPullSecretCopies(ctx, m, pullSecretCopies, diags); diags.HasError() {
 		return
 	}
 	client := r.client(diags)
@@ -557,6 +560,10 @@ func (r *HubResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	r.deleteSecretValues(ctx, &state, &resp.Diagnostics)
+	if err := client.SyncPullSecretCopies(ctx, ns, name, nil); err != nil {
+		resp.Diagnostics.AddWarning("Pull secrets left behind",
+			fmt.Sprintf("Could not delete the copies of image_pull_secrets_from in namespace %s: %v. Delete the Secrets named twoi2chub-pull.* there by hand.", ns, err))
+	}
 	cleanup, err := client.CleanupAfterUninstall(ctx, ns, name, state.DeleteUserData.ValueBool())
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Hub %s/%s was uninstalled, but cleaning up after it failed", ns, name), err.Error())

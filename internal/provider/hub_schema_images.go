@@ -24,5 +24,19 @@ func hubImageAttributes() map[string]schema.Attribute {
 				"the hub's settings change: a Secret of another type fails, a missing one warns (it may be created in the same apply).",
 			Validators: []validator.Set{setvalidator.ValueStringsAre(checkString(validate.ObjectName))},
 		},
+		"image_pull_secrets_from": schema.SetNestedAttribute{
+			Optional: true,
+			MarkdownDescription: "Secrets of type `kubernetes.io/dockerconfigjson` in other namespaces that the hub pulls with, e.g. the push Secret of a " +
+				"`twoi2chub_user_image` in its builder namespace: `[{ namespace = \"twoi2chub-builds\", name = \"registry-push\" }]`. The provider copies " +
+				"each into the hub's namespace as `twoi2chub-pull.<namespace>.<name>` (labelled with the hub, updated on every apply, deleted with the hub or " +
+				"when left out) and adds the copies to `imagePullSecrets`, so users' servers and the image puller use them. The provider also checks the hub's " +
+				"images at plan with these credentials and those of `image_pull_secrets`. Their content is never in values, plan or state.",
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"namespace": schema.StringAttribute{Required: true, MarkdownDescription: "Namespace of the Secret.",
+					Validators: []validator.String{checkString(validate.Namespace)}},
+				"name": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the Secret.",
+					Validators: []validator.String{checkString(validate.ObjectName)}},
+			}},
+		},
 	}
 }

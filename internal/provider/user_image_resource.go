@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -54,6 +55,7 @@ type userImageModel struct {
 	BuildArgs            types.List     `tfsdk:"build_args"`
 	Triggers             types.Map      `tfsdk:"triggers"`
 	DeleteImageOnDestroy types.Bool     `tfsdk:"delete_image_on_destroy"`
+	GitCredentials       types.Object   `tfsdk:"git_credentials"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 
 	Commit         types.String `tfsdk:"commit"`
@@ -61,6 +63,11 @@ type userImageModel struct {
 	ImageRef       types.String `tfsdk:"image_ref"`
 	Digest         types.String `tfsdk:"digest"`
 	ImageDigestRef types.String `tfsdk:"image_digest_ref"`
+}
+
+type gitCredentialsModel struct {
+	SecretName types.String `tfsdk:"secret_name"`
+	Kind       types.String `tfsdk:"kind"`
 }
 
 type builderModel struct {
@@ -162,6 +169,23 @@ func (r *UserImageResource) Schema(ctx context.Context, _ resource.SchemaRequest
 						MarkdownDescription: "With `docker = \"host\"`, the Docker socket on build nodes; default `\"/var/run/docker.sock\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
 				},
 			},
+			"git_credentials": schema.SingleNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Credentials for a private repository, from a Secret in the builder namespace: the provider reads it at plan to " +
+					"resolve `ref`, and the build Job mounts it for repo2docker's clone. The token or key never enters the plan, the state or the Job's spec.",
+				Attributes: map[string]schema.Attribute{
+					"secret_name": schema.StringAttribute{Required: true,
+						MarkdownDescription: "Name of the Secret in `builder.namespace`. With `kind = \"token\"` it holds the key `" + imagebuild.GitTokenKey +
+							"` (an HTTPS access token: a GitHub fine-grained or app token, a GitLab deploy or project token) and optionally `" + imagebuild.GitUsernameKey +
+							"` (default `\"" + imagebuild.DefaultGitUsername + "\"`; GitLab wants the token's user, or `\"oauth2\"`). With `kind = \"ssh\"` it holds `" +
+							imagebuild.GitPrivateKeyKey + "` (an unencrypted private key, as in a `kubernetes.io/ssh-auth` Secret; a deploy key) and `" +
+							imagebuild.GitKnownHostsKey + "` (the server's host keys, e.g. from `ssh-keygen -F github.com` or `ssh-keyscan`; no host is trusted blindly).",
+						Validators: []validator.String{checkString(validate.ObjectName)}},
+					"kind": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(imagebuild.GitToken),
+						MarkdownDescription: "`\"token\"` (default) for an `https://` repository, `\"ssh\"` for an `ssh://` one.",
+						Validators:          []validator.String{stringvalidator.OneOf(imagebuild.GitToken, imagebuild.GitSSH)}},
+				},
+			},
 			"build_args": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Extra repo2docker arguments, e.g. `[\"--build-memory-limit\", \"4G\"]`. They are part of the image tag.",
@@ -193,6 +217,11 @@ func (m *userImageModel) request(ctx context.Context, commit string, diags *diag
 	}
 	req.Triggers = stringMap(m.Triggers)
 	b := imagebuild.Builder{Namespace: defaultBuildNamespace}
+	if !m.GitCredentials.IsNull() && !m.GitCredentials.IsUnknown() {
+		var gm gitCredentialsModel
+		diags.Append(m.GitCredentials.As(ctx, &gm, basetypes.ObjectAsOptions{})...)
+		b.GitCredentials = &imagebuild.GitCredentials{Secret: gm.SecretName.ValueString(), Kind: gm.Kind.ValueString()}
+	}
 	var bm builderModel
 	if !m.Builder.IsNull() && !m.Builder.IsUnknown() {
 		diags.Append(m.Builder.As(ctx, &bm, basetypes.ObjectAsOptions{})...)
@@ -231,13 +260,26 @@ func (r *UserImageResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	plan.Commit, plan.Tag, plan.ImageRef, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 	plan.Digest, plan.ImageDigestRef = types.StringUnknown(), types.StringUnknown()
 	known := true
-	for _, v := range []attr.Value{plan.Repository, plan.Ref, plan.Subpath, plan.Image, plan.BuildArgs, plan.Triggers} {
+	for _, v := range []attr.Value{plan.Repository, plan.Ref, plan.Subpath, plan.Image, plan.BuildArgs, plan.Triggers, plan.GitCredentials} {
 		known = known && whollyKnown(v)
 	}
+	var auth *imagebuild.GitAuth
+	if known && !plan.GitCredentials.IsNull() {
+		// The Secret is read where the build runs: with the builder's
+		// namespace or the cluster unknown, the ref is resolved at apply.
+		_, b := plan.request(ctx, "", &resp.Diagnostics)
+		if plan.Builder.IsUnknown() || r.data.conn.Unknown() {
+			known = false
+		} else {
+			var found bool
+			auth, found = r.gitAuth(ctx, b, false, &resp.Diagnostics)
+			known = found && !resp.Diagnostics.HasError()
+		}
+	}
 	if known {
-		commit, err := imagebuild.ResolveRef(ctx, plan.Repository.ValueString(), plan.Ref.ValueString())
+		commit, err := imagebuild.ResolveRef(ctx, plan.Repository.ValueString(), plan.Ref.ValueString(), auth)
 		if err != nil {
-			addAttrError(&resp.Diagnostics, path.Root("ref"), "Cannot resolve the ref", err.Error())
+			addAttrError(&resp.Diagnostics, path.Root("ref"), "Cannot resolve the ref", refError(err, auth != nil))
 			return
 		}
 		request, _ := plan.request(ctx, commit, &resp.Diagnostics)
@@ -250,6 +292,57 @@ func (r *UserImageResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// refError explains a repository that could not be listed: one that asks
+// for credentials points at git_credentials.
+func refError(err error, withCredentials bool) string {
+	msg := err.Error()
+	if !strings.Contains(msg, "authentication required") && !strings.Contains(msg, "authorization failed") && !strings.Contains(msg, "unable to authenticate") {
+		return msg
+	}
+	if withCredentials {
+		return msg + ". The git_credentials Secret's token or key was refused: check it can read the repository."
+	}
+	return msg + ". A private repository needs git_credentials: a Secret in the builder namespace with a token or an SSH key."
+}
+
+// gitAuth reads the git credentials Secret in the builder's namespace.
+// found is false when there is nothing to read with: no credentials set,
+// or a Secret missing at plan (a warning: it may be created in the same
+// apply); at apply a missing Secret is an error.
+func (r *UserImageResource) gitAuth(ctx context.Context, b imagebuild.Builder, atApply bool, diags *diag.Diagnostics) (auth *imagebuild.GitAuth, found bool) {
+	c := b.GitCredentials
+	if c == nil {
+		return nil, true
+	}
+	at := path.Root("git_credentials").AtName("secret_name")
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		addConnectionError(diags, r.data.conn, err)
+		return nil, false
+	}
+	s, found, err := getSecret(ctx, cs, b.Namespace, c.Secret)
+	switch {
+	case err != nil:
+		addConnectionError(diags, r.data.conn, err)
+		return nil, false
+	case !found && atApply:
+		addAttrError(diags, at, "Git credentials not found",
+			fmt.Sprintf("Secret %s/%s does not exist, so the private repository cannot be read. Create it in the builder namespace first "+
+				"(a kubernetes_secret_v1 the image depends on, or kubectl -n %s create secret generic %s --from-literal=token=...).", b.Namespace, c.Secret, b.Namespace, c.Secret))
+		return nil, false
+	case !found:
+		diags.AddAttributeWarning(at, "Git credentials not found yet",
+			fmt.Sprintf("Secret %s/%s does not exist yet, so the ref is resolved at apply. It must exist by then: make the image depend on the resource that creates it.", b.Namespace, c.Secret))
+		return nil, false
+	}
+	auth, err = imagebuild.GitAuthFromSecret(c.Kind, s.Data)
+	if err != nil {
+		addAttrError(diags, at, "Git credentials not usable", fmt.Sprintf("Secret %s/%s cannot read a repository with kind = %q: %v.", b.Namespace, c.Secret, c.Kind, err))
+		return nil, false
+	}
+	return auth, true
 }
 
 // checkBuilder runs the attribute validators' checks again on builder
@@ -330,9 +423,14 @@ func (r *UserImageResource) build(ctx context.Context, m *userImageModel, timeou
 	}
 	commit := m.Commit.ValueString()
 	if m.Commit.IsUnknown() {
+		_, b := m.request(ctx, "", diags)
+		auth, found := r.gitAuth(ctx, b, true, diags)
+		if !found {
+			return
+		}
 		var err error
-		if commit, err = imagebuild.ResolveRef(ctx, m.Repository.ValueString(), m.Ref.ValueString()); err != nil {
-			addAttrError(diags, path.Root("ref"), "Cannot resolve the ref", err.Error())
+		if commit, err = imagebuild.ResolveRef(ctx, m.Repository.ValueString(), m.Ref.ValueString(), auth); err != nil {
+			addAttrError(diags, path.Root("ref"), "Cannot resolve the ref", refError(err, auth != nil))
 			return
 		}
 	}

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,7 +186,7 @@ func TestAccUserImage(t *testing.T) {
 // concurrent apply would have.
 func startRunningBuild(t *testing.T, e *imageEnv) {
 	t.Helper()
-	commit, err := imagebuild.ResolveRef(e.ctx, e.repo.URL, "main")
+	commit, err := imagebuild.ResolveRef(e.ctx, e.repo.URL, "main", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func startRunningBuild(t *testing.T, e *imageEnv) {
 // nothing is built and the digest is the registry's.
 func TestAccUserImageSkipsExistingTag(t *testing.T) {
 	e := newImageEnv(t)
-	commit, err := imagebuild.ResolveRef(e.ctx, e.repo.URL, "main")
+	commit, err := imagebuild.ResolveRef(e.ctx, e.repo.URL, "main", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,4 +287,80 @@ resource "twoi2chub_user_image" "env" {
 	if b := e.standIn.Builds(); len(b) != 0 {
 		t.Errorf("a build ran with a bad CPU amount: %v", b)
 	}
+}
+
+// TestAccUserImagePrivateRepository builds from a private repository (git
+// http-backend behind basic auth on loopback) with a token from a Secret:
+// without git_credentials, or with a Secret lacking the token, the plan
+// fails at the attribute; with it, the plan resolves the branch and the
+// build Job mounts the Secret; the token is nowhere in the state or the
+// Job's spec.
+func TestAccUserImagePrivateRepository(t *testing.T) {
+	const token = "ghp-private-token-4711"
+	e := newImageEnv(t)
+	e.repo = buildtest.NewPrivateGitServer(t, imagebuild.DefaultGitUsername, token).NewRepo(t, "private-env")
+	head := e.repo.Commit(t, "add pandas", map[string]string{"requirements.txt": "pandas\n"})
+	secrets := e.client.CoreV1().Secrets(e.ns)
+	if _, err := secrets.Create(e.ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "git"}, Data: map[string][]byte{"password": []byte(token)}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	config := func(creds string) string {
+		return providerKubeconfig(e.cp) + fmt.Sprintf(`
+resource "twoi2chub_user_image" "env" {
+  repository = %q
+  ref        = "main"
+  image      = "%s/hub/private-env"
+  builder = {
+    namespace   = %q
+    push_secret = "push"
+  }
+  %s
+}
+`, e.repo.URL, e.reg.Host, e.ns, creds)
+	}
+	withCreds := `git_credentials = { secret_name = "git" }`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(""), ExpectError: regexp.MustCompile(`(?s)Cannot resolve the ref.*authentication required.*needs\s+git_credentials`)},
+			{Config: config(withCreds), ExpectError: regexp.MustCompile(`(?s)Git credentials not usable.*git_credentials.*no\s+key\s+"token"`)},
+			{
+				PreConfig: func() {
+					s, err := secrets.Get(e.ctx, "git", metav1.GetOptions{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					s.Data = map[string][]byte{"token": []byte(token)}
+					if _, err := secrets.Update(e.ctx, s, metav1.UpdateOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config(withCreds),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(imageAddr, tfjsonpath.New("commit"), knownvalue.StringExact(head)),
+				}},
+				Check: func(s *terraform.State) error {
+					for k, v := range s.RootModule().Resources[imageAddr].Primary.Attributes {
+						if strings.Contains(v, token) {
+							return fmt.Errorf("the token is in the state at %s", k)
+						}
+					}
+					jobs, err := buildtest.Jobs(e.ctx, e.client, e.ns)
+					if err != nil || len(jobs) != 1 {
+						return fmt.Errorf("%d build Jobs (%v), want 1", len(jobs), err)
+					}
+					spec, _ := json.Marshal(jobs[0].Spec)
+					if strings.Contains(string(spec), token) {
+						return fmt.Errorf("the token is in the build Job's spec")
+					}
+					for _, v := range jobs[0].Spec.Template.Spec.Volumes {
+						if v.Secret != nil && v.Secret.SecretName == "git" {
+							return nil
+						}
+					}
+					return fmt.Errorf("the build Job does not mount Secret git: %s", spec)
+				},
+			},
+		},
+	})
 }

@@ -15,6 +15,11 @@ resource "twoi2chub_user_image" "hackweek" {
 
   build_args = ["--build-memory-limit", "6G"]
 
+  # A private repository: a Secret in the builder namespace with the key
+  # "token" (a fine-grained GitHub token that can read it); for ssh://
+  # URLs, kind = "ssh" with "ssh-privatekey" and "known_hosts".
+  git_credentials = { secret_name = "hackweek-env-read" }
+
   timeouts = {
     create = "90m"
     update = "90m"
@@ -27,6 +32,9 @@ resource "twoi2chub_hub" "hackweek" {
 
   # The default image, pinned by digest.
   image = twoi2chub_user_image.hackweek.image_digest_ref
+  # The registry is private: pull with the builder's push Secret, which the
+  # provider copies into the hub's namespace.
+  image_pull_secrets_from = [{ namespace = "hackweek-builds", name = "artifact-registry-push" }]
 
   profiles = [
     {
