@@ -190,6 +190,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				}
 			}
 			r.checkImages(ctx, hub, before, &resp.Diagnostics)
+			r.data.checkNodePools(ctx, hub, &resp.Diagnostics)
 		}
 	}
 

@@ -44,6 +44,7 @@ type providerModel struct {
 	// Kubernetes is an object, not a struct pointer: a cluster module's whole
 	// connection output may be unknown during plan.
 	Kubernetes types.Object `tfsdk:"kubernetes"`
+	GKE        types.Object `tfsdk:"gke"` // provider_gke.go
 }
 
 type kubernetesModel struct {
@@ -96,6 +97,7 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"runs inside a pod (`KUBERNETES_SERVICE_HOST` set and the service account mounted). Nothing else: `~/.kube/config` " +
 			"is not read unless named, and `localhost` is never guessed.",
 		Attributes: map[string]schema.Attribute{
+			"gke": gkeProviderAttribute(),
 			"kubernetes": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "How to reach the Kubernetes cluster, e.g. `kubernetes = { host = ..., cluster_ca_certificate = ..., " +
@@ -229,7 +231,9 @@ func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.Configur
 	if charts == nil {
 		charts = &release.ChartCache{Dir: release.DefaultCacheDir()}
 	}
-	data := &providerData{conn: conn, charts: charts, version: p.version}
+	gke, d := gkeFromConfig(ctx, cfg.GKE)
+	resp.Diagnostics.Append(d...)
+	data := &providerData{conn: conn, charts: charts, version: p.version, gke: gke}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
