@@ -4,7 +4,7 @@
 # do-nothing provider with the hub's schema) and hashicorp/terraform-provider-helm;
 # then the provider's apply path against a bare Helm SDK upgrade (a Go
 # benchmark), and the top of CPU profiles of the largest plans.
-# BENCH_HUBS, BENCH_RUNS and BENCH_CLI (terraform or tofu) adjust it;
+# BENCH_HUBS, BENCH_RUNS and BENCH_CLI (terraform, terraform-1.8.5 or tofu) adjust it;
 # BENCH_NO_HELM=1 skips the helm provider.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

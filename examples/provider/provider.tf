@@ -34,3 +34,26 @@ provider "twoi2chub" {
     config_context = "my-cluster"
   }
 }
+
+# Private chart repositories: credentials and CAs, used by every hub whose
+# chart_repository starts with an entry's url. Provider settings are never
+# stored in state.
+provider "twoi2chub" {
+  alias = "private_charts"
+  kubernetes = {
+    config_path = "~/.kube/config"
+  }
+  chart_repositories = [
+    {
+      url            = "https://charts.example.org/"
+      username       = "hub-team"
+      password       = var.charts_password
+      ca_certificate = file("${path.module}/charts-ca.pem")
+    },
+    {
+      url      = "oci://europe-docker.pkg.dev/my-project/charts"
+      username = "oauth2accesstoken"
+      password = data.google_client_config.default.access_token
+    },
+  ]
+}

@@ -1,11 +1,14 @@
 // Package authstore keeps a twoi2chub_auth in the hub's namespace: a
-// ConfigMap with its settings (so it can be imported and drift detected) and,
-// when the client secret is given to Terraform, the Secret holding it. It also
-// fingerprints the client secret so a change restarts the hub.
+// ConfigMap with its settings (so it can be imported and drift detected) and
+// the auth's managed Secret, which holds the key of the client secret's
+// fingerprint and, when the client secret is given to Terraform, the secret
+// itself. The fingerprint makes a change of the secret restart the hub.
 package authstore
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,21 +21,27 @@ import (
 
 const (
 	// SecretKey is the key of the managed Secret that holds the client secret.
-	SecretKey    = "client-secret"
-	settingsKey  = "settings.json"
-	managedLabel = "app.kubernetes.io/managed-by"
-	managedValue = "terraform-provider-twoi2chub"
-	partOfLabel  = "twoi2chub.2i2c.org/auth"
+	SecretKey = "client-secret"
+	// FingerprintKey is the key of the managed Secret that holds the random
+	// key of the client secret's fingerprint.
+	FingerprintKey = "fingerprint-key"
+	settingsKey    = "settings.json"
+	managedLabel   = "app.kubernetes.io/managed-by"
+	managedValue   = "terraform-provider-twoi2chub"
+	partOfLabel    = "twoi2chub.2i2c.org/auth"
 )
 
 // ObjectName names the ConfigMap and managed Secret of an auth.
 func ObjectName(name string) string { return "twoi2chub-auth-" + name }
 
-// Checksum fingerprints a client secret, salted with where it lives so equal
-// secrets of two hubs differ; only the fingerprint is ever stored in state.
-func Checksum(namespace, name, secret string) string {
-	sum := sha256.Sum256([]byte(namespace + "/" + name + "\x00" + secret))
-	return hex.EncodeToString(sum[:])
+// Checksum fingerprints a client secret: HMAC-SHA256 keyed by the auth's
+// random fingerprint key, which only the cluster holds. State and the hub
+// pod's annotation see the fingerprint; without the key nobody can test
+// guesses of the secret against it, as they could against a plain hash.
+func Checksum(key []byte, secret string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(secret))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 func labels(name string) map[string]string {
@@ -80,25 +89,109 @@ func LoadSettings(ctx context.Context, cs kubernetes.Interface, namespace, name 
 	return []byte(cm.Data[settingsKey]), true, nil
 }
 
-// SaveSecret writes the client secret to the auth's managed Secret.
-func SaveSecret(ctx context.Context, cs kubernetes.Interface, namespace, name, secret string) error {
-	s := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: ObjectName(name), Namespace: namespace, Labels: labels(name)},
-		Type:       corev1.SecretTypeOpaque,
-		Data:       map[string][]byte{SecretKey: []byte(secret)},
+// FingerprintKeyOf reads the auth's fingerprint key; found is false while
+// the managed Secret or its key does not exist (before the first apply, or
+// an auth made by a provider version that hashed the secret plainly).
+func FingerprintKeyOf(ctx context.Context, cs kubernetes.Interface, namespace, name string) (key []byte, found bool, err error) {
+	s, err := cs.CoreV1().Secrets(namespace).Get(ctx, ObjectName(name), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, false, nil
 	}
-	return upsert(ctx, func() error {
-		_, err := cs.CoreV1().Secrets(namespace).Create(ctx, s, metav1.CreateOptions{})
-		return err
-	}, func() error {
-		_, err := cs.CoreV1().Secrets(namespace).Update(ctx, s, metav1.UpdateOptions{})
-		return err
+	if err != nil {
+		return nil, false, err
+	}
+	key, found = s.Data[FingerprintKey]
+	return key, found && len(key) > 0, nil
+}
+
+// EnsureFingerprintKey returns the auth's fingerprint key, creating it once
+// (32 random bytes in the managed Secret); later applies keep it.
+func EnsureFingerprintKey(ctx context.Context, cs kubernetes.Interface, namespace, name string) ([]byte, error) {
+	var key []byte
+	err := updateManaged(ctx, cs, namespace, name, func(data map[string][]byte) error {
+		if k := data[FingerprintKey]; len(k) > 0 {
+			key = k
+			return nil
+		}
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return err
+		}
+		data[FingerprintKey] = key
+		return nil
+	})
+	return key, err
+}
+
+// SaveSecret writes the client secret to the auth's managed Secret, keeping
+// the fingerprint key beside it.
+func SaveSecret(ctx context.Context, cs kubernetes.Interface, namespace, name, secret string) error {
+	return updateManaged(ctx, cs, namespace, name, func(data map[string][]byte) error {
+		data[SecretKey] = []byte(secret)
+		return nil
 	})
 }
 
-// SecretChecksum fingerprints the client secret stored at secretName/key.
-// found is false when the Secret or key does not exist.
-func SecretChecksum(ctx context.Context, cs kubernetes.Interface, namespace, name, secretName, key string) (sum string, found bool, err error) {
+// updateManaged applies change to the managed Secret's data, creating the
+// Secret if missing, and writes it back only when something changed.
+func updateManaged(ctx context.Context, cs kubernetes.Interface, namespace, name string, change func(map[string][]byte) error) error {
+	secrets := cs.CoreV1().Secrets(namespace)
+	for attempt := 0; ; attempt++ {
+		s, err := secrets.Get(ctx, ObjectName(name), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			s = &corev1.Secret{
+				ObjectMeta: metav1.ObjectMeta{Name: ObjectName(name), Namespace: namespace, Labels: labels(name)},
+				Type:       corev1.SecretTypeOpaque,
+				Data:       map[string][]byte{},
+			}
+			if err := change(s.Data); err != nil {
+				return err
+			}
+			_, err = secrets.Create(ctx, s, metav1.CreateOptions{})
+			if apierrors.IsAlreadyExists(err) && attempt < 3 {
+				continue // created meanwhile: change that one
+			}
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		before := make(map[string]string, len(s.Data))
+		for k, v := range s.Data {
+			before[k] = string(v)
+		}
+		if s.Data == nil {
+			s.Data = map[string][]byte{}
+		}
+		if err := change(s.Data); err != nil {
+			return err
+		}
+		if sameData(before, s.Data) {
+			return nil
+		}
+		_, err = secrets.Update(ctx, s, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) && attempt < 3 {
+			continue // changed meanwhile: read it again
+		}
+		return err
+	}
+}
+
+func sameData(before map[string]string, after map[string][]byte) bool {
+	if len(before) != len(after) {
+		return false
+	}
+	for k, v := range after {
+		if b, ok := before[k]; !ok || b != string(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// SecretChecksum fingerprints, with fingerprintKey, the client secret stored
+// at secretName/key. found is false when the Secret or key does not exist.
+func SecretChecksum(ctx context.Context, cs kubernetes.Interface, namespace, secretName, key string, fingerprintKey []byte) (sum string, found bool, err error) {
 	s, err := cs.CoreV1().Secrets(namespace).Get(ctx, secretName, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return "", false, nil
@@ -110,7 +203,7 @@ func SecretChecksum(ctx context.Context, cs kubernetes.Interface, namespace, nam
 	if !ok {
 		return "", false, nil
 	}
-	return Checksum(namespace, name, string(v)), true, nil
+	return Checksum(fingerprintKey, string(v)), true, nil
 }
 
 // Delete removes the auth's ConfigMap and managed Secret. A Secret the auth

@@ -7,7 +7,67 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 )
+
+// DiscoveryTimeout bounds one OpenID Connect discovery request: an issuer
+// that does not answer fails the plan instead of hanging it.
+const DiscoveryTimeout = 20 * time.Second
+
+// Discoverer discovers issuers' endpoints once per provider process. Each
+// issuer is discovered at most once at a time; no lock is held across the
+// network call, so a slow issuer holds up only the auths that use it.
+type Discoverer struct {
+	// Client makes the requests; nil means one with DiscoveryTimeout.
+	Client *http.Client
+
+	mu    sync.Mutex
+	found map[string]*discovery
+}
+
+// discovery is one issuer's discovery, done or under way.
+type discovery struct {
+	done      chan struct{}
+	endpoints Endpoints
+	err       error
+}
+
+var defaultDiscoveryClient = &http.Client{Timeout: DiscoveryTimeout}
+
+// Endpoints discovers issuer, or returns what an earlier discovery found.
+// Failures are not kept: the next call tries again.
+func (d *Discoverer) Endpoints(ctx context.Context, issuer string) (Endpoints, error) {
+	d.mu.Lock()
+	if d.found == nil {
+		d.found = map[string]*discovery{}
+	}
+	run, ok := d.found[issuer]
+	if !ok {
+		run = &discovery{done: make(chan struct{})}
+		d.found[issuer] = run
+	}
+	d.mu.Unlock()
+	if !ok {
+		client := d.Client
+		if client == nil {
+			client = defaultDiscoveryClient
+		}
+		run.endpoints, run.err = Discover(ctx, client, issuer)
+		if run.err != nil {
+			d.mu.Lock()
+			delete(d.found, issuer)
+			d.mu.Unlock()
+		}
+		close(run.done)
+	}
+	select {
+	case <-run.done:
+		return run.endpoints, run.err
+	case <-ctx.Done():
+		return Endpoints{}, ctx.Err()
+	}
+}
 
 // Endpoints are what OpenID Connect discovery gives a generic OAuthenticator.
 type Endpoints struct {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,25 +142,36 @@ func linkOrCopy(src, dst string) error {
 	return out.Close()
 }
 
-// Validate copies the root's .tf files into workDir and runs `init` and
-// `validate` there, as a user who copied the example would. It returns the
-// CLI's output, and an error when either command fails.
+// Validate copies the root (its .tf files, and the files they read with
+// file(), such as a logo) into workDir and runs `init` and `validate` there,
+// as a user who copied the example would. It returns the CLI's output, and an
+// error when either command fails.
 func (inst *Installation) Validate(ctx context.Context, cli CLI, root, workDir string) (string, error) {
-	files, err := filepath.Glob(filepath.Join(root, "*.tf"))
-	if err != nil {
-		return "", err
-	}
-	for _, f := range files {
+	err := filepath.WalkDir(root, func(f string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, f)
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(workDir, rel), 0o755)
+		}
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return "", err
+			return err
 		}
-		if inst.ModulesDir != "" {
+		if strings.HasSuffix(f, ".tf") && inst.ModulesDir != "" {
 			data = LocalModuleSources(data, inst.ModulesDir)
 		}
-		if err := os.WriteFile(filepath.Join(workDir, filepath.Base(f)), data, 0o644); err != nil {
-			return "", err
-		}
+		return os.WriteFile(filepath.Join(workDir, rel), data, 0o644)
+	})
+	if err != nil {
+		return "", err
 	}
 	var out bytes.Buffer
 	for _, args := range [][]string{

@@ -50,3 +50,11 @@ func Check(h Hub) []Problem {
 	}
 	return ps
 }
+
+// atLeast checks an optional whole number against its minimum; what says
+// what the number counts, for the message.
+func (ps *problems) atLeast(attr AttrPath, v *int64, min int64, what string) {
+	if v != nil && *v < min {
+		ps.add(attr, "Invalid value", "%d is below %d: write %s", *v, min, what)
+	}
+}

@@ -91,11 +91,6 @@ func parseUserServiceAccount(v Values, h *Hub) {
 	h.UserServiceAccount = s
 }
 
-func lookupAny(v Values, keys ...string) any {
-	out, _ := lookup(v, keys...)
-	return out
-}
-
 func checkUserServiceAccountFields(h Hub, ps *problems) {
 	s := h.UserServiceAccount
 	if s == nil {

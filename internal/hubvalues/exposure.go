@@ -17,6 +17,7 @@ type HTTPS struct {
 	Mode         string `json:"mode"`
 	ContactEmail string `json:"contact_email,omitempty"` // letsencrypt
 	SecretName   string `json:"secret_name,omitempty"`   // secret: an existing kubernetes.io/tls Secret
+	ACMEServer   string `json:"acme_server,omitempty"`   // letsencrypt: default Let's Encrypt's production server
 }
 
 // Ingress exposes the hub through an ingress controller instead.
@@ -35,6 +36,9 @@ func renderExposure(h *Hub, b *builder) {
 		switch h.HTTPS.Mode {
 		case HTTPSLetsEncrypt:
 			b.set(AttrPath{"https", "contact_email"}, h.HTTPS.ContactEmail, "proxy", "https", "letsencrypt", "contactEmail")
+			if h.HTTPS.ACMEServer != "" {
+				b.set(AttrPath{"https", "acme_server"}, h.HTTPS.ACMEServer, "proxy", "https", "letsencrypt", "acmeServer")
+			}
 		case HTTPSSecret:
 			b.set(AttrPath{"https", "secret_name"}, h.HTTPS.SecretName, "proxy", "https", "secret", "name")
 		}
@@ -65,8 +69,9 @@ func parseExposure(v Values, h *Hub) {
 			h.HTTPS = &HTTPS{Mode: mode}
 			h.HTTPS.ContactEmail, _ = lookupString(v, "proxy", "https", "letsencrypt", "contactEmail")
 			h.HTTPS.SecretName, _ = lookupString(v, "proxy", "https", "secret", "name")
+			h.HTTPS.ACMEServer, _ = lookupString(v, "proxy", "https", "letsencrypt", "acmeServer")
 			if mode != HTTPSLetsEncrypt {
-				h.HTTPS.ContactEmail = ""
+				h.HTTPS.ContactEmail, h.HTTPS.ACMEServer = "", ""
 			}
 			if mode != HTTPSSecret {
 				h.HTTPS.SecretName = ""

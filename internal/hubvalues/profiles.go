@@ -26,6 +26,12 @@ type Profile struct {
 	NodeSelector    map[string]string `json:"node_selector"`
 	GPU             *GPU              `json:"gpu,omitempty"`
 	ImageChoices    []ImageChoice     `json:"image_choices"`
+	// For any node pool, and the form (profile_servers.go).
+	Tolerations            []Toleration         `json:"tolerations"`
+	NodeAffinity           *NodeAffinity        `json:"node_affinity,omitempty"`
+	Environment            map[string]string    `json:"environment"`
+	EnvironmentFromSecrets map[string]SecretRef `json:"environment_from_secrets"`
+	UnlistedImage          *UnlistedImage       `json:"unlisted_image,omitempty"`
 }
 
 // GPU asks for accelerators and places the server where they are.
@@ -129,9 +135,6 @@ func renderProfiles(h *Hub, b *builder) {
 		if len(selector) > 0 {
 			put("node_selector", "node_selector", selector)
 		}
-		if len(override) > 0 {
-			entry["kubespawner_override"] = override
-		}
 		if len(p.ImageChoices) > 0 {
 			choices := map[string]any{}
 			for j, c := range p.ImageChoices {
@@ -150,6 +153,10 @@ func renderProfiles(h *Hub, b *builder) {
 				b.source(AttrPath{"profiles", i, "image_choices", j}, ptr("profile_options", "image", "choices", slug)...)
 			}
 			entry["profile_options"] = map[string]any{"image": map[string]any{"display_name": "Image", "choices": choices}}
+		}
+		renderProfileServer(p, i, entry, override, b)
+		if len(override) > 0 {
+			entry["kubespawner_override"] = override
 		}
 		list = append(list, entry)
 	}
@@ -215,20 +222,7 @@ func parseProfiles(v Values, h *Hub) {
 					if res == DefaultGPUResource {
 						g.Resource = ""
 					}
-					if tols, ok := o["tolerations"].([]any); ok {
-						for _, t := range tols {
-							tm := asMap(t)
-							tol := Toleration{}
-							tol.Key, _ = tm["key"].(string)
-							tol.Operator, _ = tm["operator"].(string)
-							tol.Value, _ = tm["value"].(string)
-							tol.Effect, _ = tm["effect"].(string)
-							if tol.Operator == defaultOperator(tol.Value) {
-								tol.Operator = ""
-							}
-							g.Tolerations = append(g.Tolerations, tol)
-						}
-					}
+					g.Tolerations = parseTolerations(o["tolerations"])
 					// A GPU profile keeps its node labels with the GPU (Check
 					// refuses them on the profile too, so reading back is exact).
 					g.NodeSelector, selector = selector, nil
@@ -238,6 +232,9 @@ func parseProfiles(v Values, h *Hub) {
 			if len(selector) > 0 {
 				p.NodeSelector = selector
 			}
+			parseProfileServer(e, o, &p)
+		} else {
+			parseProfileServer(e, nil, &p)
 		}
 		if opts, ok := lookup(e, "profile_options", "image", "choices"); ok {
 			choices := asMap(opts)
@@ -291,16 +288,7 @@ func checkProfileFields(h Hub, ps *problems) {
 				ps.field(gat("node_selector"), k, validate.LabelKey)
 				ps.field(gat("node_selector"), v, validate.LabelValue)
 			}
-			for j, t := range g.Tolerations {
-				tat := AttrPath{"profiles", i, "gpu", "tolerations", j}
-				ps.field(append(tat, "key"), t.Key, validate.LabelKey)
-				if t.Operator != "" && t.Operator != "Equal" && t.Operator != "Exists" {
-					ps.add(append(tat, "operator"), "Invalid value", "operator is \"Equal\" or \"Exists\", not %q", t.Operator)
-				}
-				if t.Effect != "" && t.Effect != "NoSchedule" && t.Effect != "PreferNoSchedule" && t.Effect != "NoExecute" {
-					ps.add(append(tat, "effect"), "Invalid value", "effect is \"NoSchedule\", \"PreferNoSchedule\" or \"NoExecute\", not %q", t.Effect)
-				}
-			}
+			checkTolerationFields(AttrPath{"profiles", i, "gpu", "tolerations"}, g.Tolerations, ps)
 		}
 		for j, c := range p.ImageChoices {
 			ps.field(AttrPath{"profiles", i, "image_choices", j, "image"}, c.Image, validate.ImageRef)

@@ -8,8 +8,12 @@ import (
 )
 
 // AttrPath names the attribute that produced a value, as a list of attribute
-// names and list indexes: {"profiles", 1, "memory_limit"}.
+// names, list indexes and map keys: {"profiles", 1, "memory_limit"},
+// {"user_servers", "environment", MapKey("LANG")}.
 type AttrPath []any
+
+// MapKey is a step into a map attribute, as opposed to an attribute name.
+type MapKey string
 
 func (p AttrPath) String() string {
 	var b strings.Builder
@@ -17,6 +21,8 @@ func (p AttrPath) String() string {
 		switch t := s.(type) {
 		case int:
 			fmt.Fprintf(&b, "[%d]", t)
+		case MapKey:
+			fmt.Fprintf(&b, "[%q]", string(t))
 		default:
 			if i > 0 {
 				b.WriteByte('.')
@@ -127,12 +133,25 @@ var features = []feature{
 	{render: renderExposure, parse: parseExposure, checkFields: checkExposureFields, check: checkExposure},
 	{render: renderProxyServiceType, parse: parseProxyServiceType},
 	{render: renderProfiles, parse: parseProfiles, checkFields: checkProfileFields, check: checkProfiles},
+	{checkFields: checkProfileServerFields, check: checkProfileServers},
 	{render: renderStorage, parse: parseStorage, checkFields: checkStorageFields, check: checkStorage},
+	{render: renderVolumes, parse: parseVolumes, checkFields: checkVolumeFields, check: checkVolumes},
+	{render: renderServerBasics, parse: parseServerBasics, checkFields: checkServerFields, check: checkServers},
+	{render: renderServerEnv, parse: parseServerEnv},
+	{render: renderInitContainers, parse: parseInitContainers},
+	{render: renderLifecycleHooks, parse: parseLifecycleHooks},
 	{render: renderCulling, parse: parseCulling, checkFields: checkCullingFields},
 	{render: renderUsers, parse: parseUsers, checkFields: checkUserFields},
 	{render: renderNodePurpose, parse: parseNodePurpose},
+	{render: renderLimits, parse: parseLimits, checkFields: checkLimitFields, check: checkLimits},
 	{render: renderUserServiceAccount, parse: parseUserServiceAccount, checkFields: checkUserServiceAccountFields, check: checkUserServiceAccount},
 	{check: checkAuth},
+	{render: renderProxyService, parse: parseProxyService, checkFields: checkProxyServiceFields, check: checkProxyService},
+	{render: renderPullSecrets, parse: parsePullSecrets, checkFields: checkPullSecretsFields},
+	{render: renderBranding, parse: parseBranding, checkFields: checkBrandingFields, check: checkBranding},
+	{render: renderSecretValues, parse: parseSecretValues, checkFields: checkSecretValuesFields, check: checkSecretValues},
+	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
+	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }
 
 // owned are values the provider always sets, whatever the settings: they

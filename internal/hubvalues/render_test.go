@@ -56,10 +56,53 @@ var goldenCases = map[string]Hub{
 		ProxyServiceType: "ClusterIP",
 		Storage:          &Storage{Type: StorageNFS, NFSServer: "10.0.0.2", NFSPath: "/homes", SubPath: "homes/{username}"},
 		Culling:          &Culling{Enabled: false},
+		UserServers:      &UserServers{DefaultURL: "/lab", Environment: map[string]string{"HACKWEEK": "2026"}},
 		ExtraValues: Values{
-			"singleuser": map[string]any{"defaultUrl": "/lab", "extraEnv": map[string]any{"HACKWEEK": "2026"}},
-			"hub":        map[string]any{"config": map[string]any{"JupyterHub": map[string]any{"admin_access": false}}},
+			"hub": map[string]any{"config": map[string]any{"JupyterHub": map[string]any{"admin_access": false}}},
 		},
+	},
+	"limits-culling": {
+		Limits:       &Limits{ActiveServers: i64(200), ConcurrentSpawns: i64(20)},
+		NamedServers: &NamedServers{Enabled: true, LimitPerUser: i64(3)},
+		Culling: &Culling{Enabled: true, Timeout: i64(1800), Every: i64(300), MaxAge: i64(0), Concurrency: i64(5),
+			Users: boolp(false), AdminUsers: boolp(false), RemoveNamedServers: boolp(true)},
+	},
+	"user-servers": {
+		Image:   "quay.io/jupyter/scipy-notebook:2025-01-06",
+		Storage: &Storage{Type: StorageNFS, NFSServer: "10.0.0.2", NFSPath: "/homes"},
+		UserServers: &UserServers{
+			DefaultURL: "/lab", StartTimeout: i64(600),
+			CPUGuarantee: f64(0.5), CPULimit: f64(2), MemoryGuarantee: "1G", MemoryLimit: "4G",
+			Environment:            map[string]string{"JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp", "COURSE": "ds101"},
+			EnvironmentFromSecrets: map[string]SecretRef{"GH_SCOPED_CREDS": {SecretName: "course-github", Key: "token"}},
+			Volumes: []Volume{
+				{Name: "shared-data", MountPath: "/home/jovyan/shared-data", ReadOnly: true, NFS: &NFSVolume{Server: "10.0.0.2", Path: "/data"}},
+				{Name: "scratch", MountPath: "/home/jovyan/scratch", SubPath: "scratch", ClaimName: "course-scratch"},
+			},
+			InitContainers: []InitContainer{{
+				Name: "home-ownership", Image: "busybox:1.36", Command: []string{"sh", "-c", "chown 1000:100 /home/jovyan"}, RunAsUser: i64(0),
+				VolumeMounts: []VolumeMount{{Name: HomeVolume, MountPath: "/home/jovyan", SubPath: "{username}"}},
+			}},
+			LifecycleHooks: &LifecycleHooks{PostStart: []string{"gitpuller", "https://github.com/example/course", "main", "course"}},
+		},
+		Profiles: []Profile{
+			{DisplayName: "Standard", Default: true, Environment: map[string]string{"OMP_NUM_THREADS": "2"},
+				ImageChoices:  []ImageChoice{{DisplayName: "SciPy", Image: "quay.io/jupyter/scipy-notebook:2025-01-06", Default: true}},
+				UnlistedImage: &UnlistedImage{DisplayName: "Other image", ValidationRegex: "^quay.io/.+:.+$", ValidationMessage: "An image on quay.io with a tag"}},
+			{DisplayName: "Highmem", MemoryGuarantee: "24G", NodeSelector: map[string]string{"cloud.google.com/gke-nodepool": "highmem"},
+				Tolerations: []Toleration{{Key: "hub.jupyter.org/dedicated", Value: "highmem", Effect: "NoSchedule"}},
+				NodeAffinity: &NodeAffinity{Required: []NodeRequirement{{Key: "node.kubernetes.io/instance-type", Operator: "In", Values: []string{"n2-highmem-4"}}},
+					Preferred: []WeightedNodeRequirement{{Weight: 50, Key: "cloud.google.com/gke-spot", Operator: "DoesNotExist"}}},
+				EnvironmentFromSecrets: map[string]SecretRef{"WANDB_API_KEY": {SecretName: "ml-course", Key: "wandb"}}},
+		},
+	},
+	"static-ip-staging-relaxed-policy": {
+		Domain:                  "hub.example.org",
+		HTTPS:                   &HTTPS{Mode: HTTPSLetsEncrypt, ContactEmail: "it@example.org", ACMEServer: "https://acme-staging-v02.api.letsencrypt.org/directory"},
+		ProxyLoadBalancerIP:     "203.0.113.7",
+		ProxyServiceAnnotations: map[string]string{"networking.gke.io/load-balancer-type": "Internal"},
+		NetworkPolicy:           &NetworkPolicy{Hub: true, Proxy: true, Users: true, UsersEgressInternet: true, UsersEgressPrivateIPs: true},
+		BlockCloudMetadata:      boolp(false),
 	},
 	"offload-no-storage": {
 		Domain:  "hub.internal.example",
@@ -153,8 +196,9 @@ func TestParseRoundTrip(t *testing.T) {
 				t.Errorf("residual %v, want %v", back.ExtraValues, wantExtra)
 			}
 			if (back.Image != "") != (hub.Image != "") || (back.HTTPS == nil) != (hub.HTTPS == nil) || (back.Ingress == nil) != (hub.Ingress == nil) ||
-				len(back.Profiles) != len(hub.Profiles) || (back.Storage == nil) != (hub.Storage == nil) || (back.Culling == nil) != (hub.Culling == nil) ||
+				len(back.Profiles) != len(hub.Profiles) || !reflect.DeepEqual(back.Profiles, hub.Profiles) || (back.Storage == nil) != (hub.Storage == nil) || (back.Culling == nil) != (hub.Culling == nil) ||
 				back.Domain != hub.Domain || back.ProxyServiceType != hub.ProxyServiceType || (back.NodePurpose == nil) != (hub.NodePurpose == nil) ||
+				(back.Limits == nil) != (hub.Limits == nil) || (back.NamedServers == nil) != (hub.NamedServers == nil) || (back.UserServers == nil) != (hub.UserServers == nil) ||
 				len(back.AdminUsers) != len(hub.AdminUsers) || len(back.AllowedUsers) != len(hub.AllowedUsers) {
 				t.Errorf("typed settings not read back:\n got %+v\nwant %+v", back, hub)
 			}
@@ -202,6 +246,7 @@ singleuser:
     pullPolicy: Always
   memory:
     guarantee: 2G
+  cmd: start-singleuser.sh
   storage:
     type: dynamic
     capacity: 20Gi
@@ -233,14 +278,15 @@ hub:
 	if h.Image != "quay.io/jupyter/datascience-notebook:2024-10-07" {
 		t.Errorf("image %q", h.Image)
 	}
-	if h.Storage == nil || h.Storage.Capacity != "20Gi" || h.Culling == nil || *h.Culling.Timeout != 1800 || len(h.AdminUsers) != 1 {
+	if h.Storage == nil || h.Storage.Capacity != "20Gi" || h.Culling == nil || *h.Culling.Timeout != 1800 || len(h.AdminUsers) != 1 ||
+		h.UserServers == nil || h.UserServers.MemoryGuarantee != "2G" {
 		t.Errorf("typed settings not read: %+v", h)
 	}
 	if h.HTTPS != nil || h.Domain != "" {
 		t.Errorf("two https hosts have no typed form, but got domain %q https %+v", h.Domain, h.HTTPS)
 	}
 	for _, p := range [][]string{
-		{"singleuser", "image", "pullPolicy"}, {"singleuser", "memory", "guarantee"},
+		{"singleuser", "image", "pullPolicy"}, {"singleuser", "cmd"},
 		{"proxy", "https", "hosts"}, {"hub", "config", "GitHubOAuthenticator", "allowed_organizations"},
 	} {
 		if _, ok := lookup(h.ExtraValues, p...); !ok {
@@ -327,7 +373,7 @@ func TestParseWithAuth(t *testing.T) {
 		},
 		"extraEnv": map[string]any{"OAUTH_CLIENT_SECRET": map[string]any{"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "s", "key": "k"}}}},
 	}}
-	h := Hub{Image: "a/b:1", Auth: auth, ExtraValues: Values{"singleuser": map[string]any{"defaultUrl": "/lab"}}}
+	h := Hub{Image: "a/b:1", Auth: auth, ExtraValues: Values{"singleuser": map[string]any{"cmd": "start-singleuser.sh"}}}
 	r, err := Render(h)
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +385,7 @@ func TestParseWithAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Image != "a/b:1" || back.Auth == nil || fmt.Sprint(back.ExtraValues) != "map[singleuser:map[defaultUrl:/lab]]" {
+	if back.Image != "a/b:1" || back.Auth == nil || fmt.Sprint(back.ExtraValues) != "map[singleuser:map[cmd:start-singleuser.sh]]" {
 		t.Errorf("parsed %+v", back)
 	}
 	// Without the fragment (an import), it stays in the extra values.

@@ -40,7 +40,7 @@ func TestParseLeavesSecretsOut(t *testing.T) {
 		},
 		"proxy":           map[string]any{"secretToken": "pr0xy-token", "https": map[string]any{"secret": map[string]any{"name": "tls"}}},
 		"imagePullSecret": map[string]any{"create": true, "registry": "ghcr.io", "username": "bot", "password": "pu11-pass"},
-		"singleuser":      map[string]any{"defaultUrl": "/lab"},
+		"singleuser":      map[string]any{"cmd": "start-singleuser.sh"},
 	}
 	h, omitted, err := Parse(values)
 	if err != nil {
@@ -56,7 +56,7 @@ func TestParseLeavesSecretsOut(t *testing.T) {
 			t.Errorf("extra_values holds the secret %q:\n%s", secret, extra)
 		}
 	}
-	for _, kept := range []string{"client_id: abc", "LOG_LEVEL", "defaultUrl: /lab", "name: tls", "username: bot", "url: http://grader"} {
+	for _, kept := range []string{"client_id: abc", "LOG_LEVEL", "cmd: start-singleuser.sh", "name: tls", "username: bot", "url: http://grader"} {
 		if !strings.Contains(extra, kept) {
 			t.Errorf("extra_values lost %q:\n%s", kept, extra)
 		}

@@ -45,14 +45,8 @@ func renderStorage(h *Hub, b *builder) {
 		b.set(a("claim_name"), s.ClaimName, "singleuser", "storage", "static", "pvcName")
 		b.set(a("sub_path"), orDefault(s.SubPath, DefaultSubPath), "singleuser", "storage", "static", "subPath")
 	case StorageNFS:
+		// The NFS volume and its mount are in the volume lists (volumes.go).
 		b.set(a("type"), "none", "singleuser", "storage", "type")
-		b.set(a("nfs_server"), []any{map[string]any{
-			"name": nfsVolumeName,
-			"nfs":  map[string]any{"server": s.NFSServer, "path": s.NFSPath},
-		}}, "singleuser", "storage", "extraVolumes")
-		b.set(a("sub_path"), []any{map[string]any{
-			"name": nfsVolumeName, "mountPath": orDefault(mount, DefaultMountPath), "subPath": orDefault(s.SubPath, DefaultSubPath),
-		}}, "singleuser", "storage", "extraVolumeMounts")
 		mount = "" // carried by the volume mount
 	case StorageNone:
 		b.set(a("type"), "none", "singleuser", "storage", "type")
@@ -82,28 +76,7 @@ func parseStorage(v Values, h *Hub) {
 			s.SubPath = ""
 		}
 	case "none":
-		s.Type = StorageNone
-		vols, _ := lookup(v, "singleuser", "storage", "extraVolumes")
-		mounts, _ := lookup(v, "singleuser", "storage", "extraVolumeMounts")
-		if vl, ok := vols.([]any); ok && len(vl) == 1 {
-			if ml, ok := mounts.([]any); ok && len(ml) == 1 {
-				vol, mnt := asMap(vl[0]), asMap(ml[0])
-				if vol["name"] == nfsVolumeName && mnt["name"] == nfsVolumeName {
-					nfs := asMap(vol["nfs"])
-					s.Type = StorageNFS
-					s.NFSServer, _ = nfs["server"].(string)
-					s.NFSPath, _ = nfs["path"].(string)
-					s.SubPath, _ = mnt["subPath"].(string)
-					s.MountPath, _ = mnt["mountPath"].(string)
-					if s.SubPath == DefaultSubPath {
-						s.SubPath = ""
-					}
-					if s.MountPath == DefaultMountPath {
-						s.MountPath = ""
-					}
-				}
-			}
-		}
+		s.Type = StorageNone // or NFS, which parseVolumes recognises in the volume lists
 	default:
 		return
 	}

@@ -219,3 +219,9 @@ func PointerOf(parts ...any) Pointer {
 func (p Pointer) within(q Pointer) bool {
 	return p == q || strings.HasPrefix(string(p), string(q)+"/")
 }
+
+func lookupBool(v Values, keys ...string) (bool, bool) {
+	x, ok := lookup(v, keys...)
+	b, isBool := x.(bool)
+	return b, ok && isBool
+}

@@ -108,8 +108,11 @@ func TestRegistryDigestWithPushSecretCredentials(t *testing.T) {
 func TestJobSpec(t *testing.T) {
 	r := imagebuild.Request{Repository: "https://github.com/org/env", Commit: strings.Repeat("a", 40), Subpath: "binder", Image: "ghcr.io/org/env",
 		BuildArgs: []string{"--build-memory-limit", "4G"}}
-	j := imagebuild.Job(imagebuild.Builder{Namespace: "builds", PushSecret: "push", Memory: "4Gi",
+	j, err := imagebuild.Job(imagebuild.Builder{Namespace: "builds", PushSecret: "push", CPU: "500m", Memory: "4Gi",
 		NodeSelector: map[string]string{"hub.jupyter.org/node-purpose": "user"}}, r, "tag1")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := j.Spec.Template.Spec.Containers[0]
 	args := strings.Join(c.Args, " ")
 	for _, want := range []string{"--ref " + r.Commit, "--image-name ghcr.io/org/env:tag1", "--push", "--no-run", "--user-name jovyan", "--user-id 1000",
@@ -147,9 +150,28 @@ func TestJobSpec(t *testing.T) {
 	if dockerHost != "unix:///var/run/dind/docker.sock" {
 		t.Errorf("repo2docker's DOCKER_HOST is %q", dockerHost)
 	}
-	host := imagebuild.Job(imagebuild.Builder{Namespace: "builds", Docker: imagebuild.DockerHost}, r, "tag1").Spec.Template.Spec
+	if cpu, mem := c.Resources.Requests.Cpu().String(), c.Resources.Limits.Memory().String(); cpu != "500m" || mem != "4Gi" {
+		t.Errorf("build resources: cpu request %s, memory limit %s", cpu, mem)
+	}
+	hostJob, err := imagebuild.Job(imagebuild.Builder{Namespace: "builds", Docker: imagebuild.DockerHost}, r, "tag1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := hostJob.Spec.Template.Spec
 	if len(host.InitContainers) != 0 || host.Volumes[0].HostPath == nil || host.Volumes[0].HostPath.Path != "/var/run/docker.sock" {
 		t.Errorf("host Docker: %+v", host)
+	}
+}
+
+// TestJobRejectsBadQuantities: a CPU or memory amount that is not a
+// Kubernetes quantity is an error, never a panic.
+func TestJobRejectsBadQuantities(t *testing.T) {
+	r := imagebuild.Request{Repository: "https://github.com/org/env", Commit: strings.Repeat("a", 40), Image: "ghcr.io/org/env"}
+	for _, b := range []imagebuild.Builder{{CPU: "two"}, {Memory: "8 GB"}, {CPU: "1", Memory: "lots"}} {
+		b.Namespace = "builds"
+		if j, err := imagebuild.Job(b, r, "tag1"); err == nil || j != nil || !strings.Contains(err.Error(), "is not a quantity") {
+			t.Errorf("builder %+v: job %v, error %v", b, j, err)
+		}
 	}
 }
 

@@ -83,8 +83,8 @@ func Args(r Request, tag string) []string {
 // Job is the build Job for r at tag: repo2docker against a Docker daemon (a
 // sidecar, or the node's), pushing with the push secret, failing once without
 // retries, and leaving the tail of its log in the pod's termination message
-// when it fails.
-func Job(b Builder, r Request, tag string) *batchv1.Job {
+// when it fails. It fails on a CPU or memory amount that is not a quantity.
+func Job(b Builder, r Request, tag string) (*batchv1.Job, error) {
 	image := b.Image
 	if image == "" {
 		image = DefaultRepo2DockerImage
@@ -97,11 +97,18 @@ func Job(b Builder, r Request, tag string) *batchv1.Job {
 	}
 	requests, limits := corev1.ResourceList{}, corev1.ResourceList{}
 	if b.CPU != "" {
-		requests[corev1.ResourceCPU] = resource.MustParse(b.CPU)
+		q, err := resource.ParseQuantity(b.CPU)
+		if err != nil {
+			return nil, fmt.Errorf("builder cpu %q is not a quantity: %w", b.CPU, err)
+		}
+		requests[corev1.ResourceCPU] = q
 	}
 	if b.Memory != "" {
-		requests[corev1.ResourceMemory] = resource.MustParse(b.Memory)
-		limits[corev1.ResourceMemory] = resource.MustParse(b.Memory)
+		q, err := resource.ParseQuantity(b.Memory)
+		if err != nil {
+			return nil, fmt.Errorf("builder memory %q is not a quantity: %w", b.Memory, err)
+		}
+		requests[corev1.ResourceMemory], limits[corev1.ResourceMemory] = q, q
 	}
 	container.Resources = corev1.ResourceRequirements{Requests: requests, Limits: limits}
 	var volumes []corev1.Volume
@@ -153,7 +160,7 @@ func Job(b Builder, r Request, tag string) *batchv1.Job {
 		}}})
 	}
 	labels := map[string]string{"app.kubernetes.io/managed-by": "terraform-provider-twoi2chub", ComponentLabel: ComponentValue}
-	return &batchv1.Job{
+	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:      JobName(tag),
 			Namespace: b.Namespace,
@@ -179,6 +186,7 @@ func Job(b Builder, r Request, tag string) *batchv1.Job {
 			},
 		},
 	}
+	return job, nil
 }
 
 // BuildFailedError is a build Job that failed, with the end of its log.
@@ -387,7 +395,10 @@ func Ensure(ctx context.Context, cs kubernetes.Interface, reg Registry, b Builde
 		res.Digest = digest
 		return res, nil
 	}
-	job := Job(b, r, tag)
+	job, err := Job(b, r, tag)
+	if err != nil {
+		return res, err
+	}
 	created, err := Start(ctx, cs, job)
 	if err != nil {
 		return res, fmt.Errorf("starting the build Job: %w", err)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -18,9 +16,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &AuthResource{}
-	_ resource.ResourceWithImportState = &AuthResource{}
-	_ resource.ResourceWithModifyPlan  = &AuthResource{}
+	_ resource.ResourceWithConfigure      = &AuthResource{}
+	_ resource.ResourceWithImportState    = &AuthResource{}
+	_ resource.ResourceWithModifyPlan     = &AuthResource{}
+	_ resource.ResourceWithValidateConfig = &AuthResource{}
 )
 
 // AuthResource is twoi2chub_auth: who may log in to a hub.
@@ -46,29 +45,6 @@ type storedAuth struct {
 	Endpoints *authvalues.Endpoints `json:"endpoints,omitempty"`
 }
 
-// oidcEndpoints discovers an issuer's endpoints once per provider process.
-type oidcEndpoints struct {
-	mu    sync.Mutex
-	found map[string]authvalues.Endpoints
-}
-
-func (o *oidcEndpoints) get(ctx context.Context, issuer string) (authvalues.Endpoints, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if e, ok := o.found[issuer]; ok {
-		return e, nil
-	}
-	e, err := authvalues.Discover(ctx, http.DefaultClient, issuer)
-	if err != nil {
-		return e, err
-	}
-	if o.found == nil {
-		o.found = map[string]authvalues.Endpoints{}
-	}
-	o.found[issuer] = e
-	return e, nil
-}
-
 // resolve fills in discovered endpoints for rendering.
 func resolve(a authvalues.Auth, e *authvalues.Endpoints) authvalues.Auth {
 	if a.OIDC != nil && e != nil {
@@ -91,6 +67,26 @@ func (r *AuthResource) prepare(ctx context.Context, m *authModel, woSet bool, di
 	if diags.HasError() {
 		return a, nil, false
 	}
+	checkAuth(m, a, woSet, diags)
+	if diags.HasError() {
+		return a, nil, false
+	}
+	var endpoints *authvalues.Endpoints
+	if a.OIDC != nil && a.OIDC.Issuer != "" {
+		e, err := r.data.oidc.Endpoints(ctx, a.OIDC.Issuer)
+		if err != nil {
+			addAttrError(diags, path.Root("generic_oidc").AtName("issuer"), "OpenID Connect discovery failed",
+				fmt.Sprintf("%v. Check the issuer URL, or give authorize_url, token_url and userdata_url instead.", err))
+			return a, nil, false
+		}
+		endpoints = &e
+	}
+	return a, endpoints, true
+}
+
+// checkAuth finds settings that do not work together; it needs no cluster
+// and no network, so `terraform validate` runs it too.
+func checkAuth(m *authModel, a authvalues.Auth, woSet bool, diags *diag.Diagnostics) {
 	for _, p := range authvalues.Check(a) {
 		addAttrError(diags, attrPath(p.Attr), p.Summary, p.Detail)
 	}
@@ -102,20 +98,22 @@ func (r *AuthResource) prepare(ctx context.Context, m *authModel, woSet bool, di
 		addAttrError(diags, path.Root("client_secret_ref"), "Missing client secret",
 			"Give the OAuth client secret as client_secret_ref (a Secret in the namespace; any Terraform version) or client_secret_wo (write-only; Terraform or OpenTofu 1.11+).")
 	}
-	if diags.HasError() {
-		return a, nil, false
+}
+
+// ValidateConfig runs the cross-field checks as soon as the settings are
+// known, before any provider configuration or cluster exists.
+func (r *AuthResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m authModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !m.settingsKnown() {
+		return
 	}
-	var endpoints *authvalues.Endpoints
-	if a.OIDC != nil && a.OIDC.Issuer != "" {
-		e, err := r.data.oidc.get(ctx, a.OIDC.Issuer)
-		if err != nil {
-			addAttrError(diags, path.Root("generic_oidc").AtName("issuer"), "OpenID Connect discovery failed",
-				fmt.Sprintf("%v. Check the issuer URL, or give authorize_url, token_url and userdata_url instead.", err))
-			return a, nil, false
-		}
-		endpoints = &e
+	a, d := m.toAuth(ctx)
+	if d.HasError() {
+		return // the attributes' own validators report these
 	}
-	return a, endpoints, true
+	// An unknown write-only value (an ephemeral variable) is still given.
+	checkAuth(&m, a, !m.ClientSecretWO.IsNull(), &resp.Diagnostics)
 }
 
 func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -134,6 +132,10 @@ func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		plan.ID = types.StringValue(plan.Namespace.ValueString() + "/" + plan.Name.ValueString())
 	}
 	if plan.settingsKnown() && !wo.IsUnknown() {
+		var prior types.String
+		if !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("client_secret_checksum"), &prior)...)
+		}
 		a, endpoints, ok := r.prepare(ctx, &plan, !wo.IsNull(), &resp.Diagnostics)
 		if !ok {
 			return
@@ -145,13 +147,26 @@ func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			plan.ClientSecretChecksum = types.StringNull()
 			resp.Diagnostics.AddAttributeWarning(path.Root("dummy"), "Anyone can log in",
 				"The dummy authenticator accepts any user name. Use it for testing only.")
-		case !wo.IsNull():
-			plan.ClientSecretChecksum = types.StringValue(authstore.Checksum(plan.Namespace.ValueString(), plan.Name.ValueString(), wo.ValueString()))
 		default:
-			// A referenced Secret is read when the cluster is reachable; one
-			// created in the same apply is read then.
-			if sum, ok := r.referencedChecksum(ctx, &plan, a); ok {
-				plan.ClientSecretChecksum = types.StringValue(sum)
+			// The fingerprint key is read when the cluster is reachable and
+			// the auth exists; a first apply creates it, and a referenced
+			// Secret created in the same apply is read then.
+			key, keyFound, keyRead := r.fingerprintKey(ctx, &plan)
+			switch {
+			case !keyFound:
+				if keyRead && prior.ValueString() != "" {
+					resp.Diagnostics.AddWarning("The client secret's fingerprint will be replaced",
+						fmt.Sprintf("Auth %s/%s has no fingerprint key yet: it was made by a provider version that fingerprinted the client secret "+
+							"with a plain SHA-256, which anyone who can read the state could test guesses against. This apply replaces that with an "+
+							"HMAC keyed by a random key kept in Secret %s/%s, and the hubs using this auth restart once.",
+							plan.Namespace.ValueString(), plan.Name.ValueString(), plan.Namespace.ValueString(), authstore.ObjectName(plan.Name.ValueString())))
+				}
+			case !wo.IsNull():
+				plan.ClientSecretChecksum = types.StringValue(authstore.Checksum(key, wo.ValueString()))
+			default:
+				if sum, ok := r.referencedChecksum(ctx, &plan, a, key); ok {
+					plan.ClientSecretChecksum = types.StringValue(sum)
+				}
 			}
 		}
 		if !plan.ClientSecretChecksum.IsUnknown() {
@@ -167,17 +182,28 @@ func (r *AuthResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// fingerprintKey reads the auth's fingerprint key during plan; read is
+// false when the cluster cannot be read now.
+func (r *AuthResource) fingerprintKey(ctx context.Context, m *authModel) (key []byte, found, read bool) {
+	if r.data.conn.Unknown() {
+		return nil, false, false
+	}
+	cs, err := r.data.conn.Clientset()
+	if err != nil {
+		return nil, false, false
+	}
+	key, found, err = authstore.FingerprintKeyOf(ctx, cs, m.Namespace.ValueString(), m.Name.ValueString())
+	return key, err == nil && found, err == nil
+}
+
 // referencedChecksum fingerprints a referenced Secret during plan, if it can
 // be read now.
-func (r *AuthResource) referencedChecksum(ctx context.Context, m *authModel, a authvalues.Auth) (string, bool) {
-	if r.data.conn.Unknown() {
-		return "", false
-	}
+func (r *AuthResource) referencedChecksum(ctx context.Context, m *authModel, a authvalues.Auth, key []byte) (string, bool) {
 	cs, err := r.data.conn.Clientset()
 	if err != nil {
 		return "", false
 	}
-	sum, found, err := authstore.SecretChecksum(ctx, cs, m.Namespace.ValueString(), m.Name.ValueString(), a.SecretName, a.SecretKey)
+	sum, found, err := authstore.SecretChecksum(ctx, cs, m.Namespace.ValueString(), a.SecretName, a.SecretKey, key)
 	return sum, err == nil && found
 }
 
@@ -229,6 +255,13 @@ func (r *AuthResource) apply(ctx context.Context, planIn planGetter, config conf
 		return
 	}
 	checksum := types.StringNull()
+	var key []byte
+	if a.Type != authvalues.Dummy {
+		if key, err = authstore.EnsureFingerprintKey(ctx, cs, ns, name); err != nil {
+			addConnectionError(diags, r.data.conn, err)
+			return
+		}
+	}
 	switch {
 	case a.Type == authvalues.Dummy:
 	case !wo.IsNull():
@@ -236,9 +269,9 @@ func (r *AuthResource) apply(ctx context.Context, planIn planGetter, config conf
 			addConnectionError(diags, r.data.conn, err)
 			return
 		}
-		checksum = types.StringValue(authstore.Checksum(ns, name, wo.ValueString()))
+		checksum = types.StringValue(authstore.Checksum(key, wo.ValueString()))
 	default:
-		sum, found, err := authstore.SecretChecksum(ctx, cs, ns, name, a.SecretName, a.SecretKey)
+		sum, found, err := authstore.SecretChecksum(ctx, cs, ns, a.SecretName, a.SecretKey, key)
 		if err != nil {
 			addConnectionError(diags, r.data.conn, err)
 			return
@@ -317,12 +350,21 @@ func (r *AuthResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	state.ID = types.StringValue(ns + "/" + name)
 	state.CallbackURL = optString(authvalues.CallbackURL(a.Domain))
 	state.SecretName = optString(a.SecretName)
+	prior := state.ClientSecretChecksum
 	state.ClientSecretChecksum = types.StringNull()
 	if a.Type != authvalues.Dummy {
-		sum, found, err := authstore.SecretChecksum(ctx, cs, ns, name, a.SecretName, a.SecretKey)
+		key, keyFound, err := authstore.FingerprintKeyOf(ctx, cs, ns, name)
+		sum, found := "", false
+		if err == nil && keyFound {
+			sum, found, err = authstore.SecretChecksum(ctx, cs, ns, a.SecretName, a.SecretKey, key)
+		}
 		if err != nil {
 			addConnectionError(&resp.Diagnostics, r.data.conn, err)
 			return
+		}
+		if !keyFound && !prior.IsNull() && !prior.IsUnknown() {
+			// Made before fingerprints were keyed: the next plan re-keys it.
+			sum, found = prior.ValueString(), true
 		}
 		if found {
 			state.ClientSecretChecksum = types.StringValue(sum)

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -19,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authstore"
 )
 
 const authAddr = "twoi2chub_auth.test"
@@ -85,6 +90,7 @@ func TestAccAuthGitHubWithHub(t *testing.T) {
 	e := newHubEnv(t)
 	setSecret(t, e, "hub-oauth", "gh-secret-value-1")
 	secretValues := func() []string { return []string{"gh-secret-value-1", "gh-secret-value-2"} }
+	hashes := func() []string { return plainHashes(e.ns, "github", secretValues()...) }
 	config := func(orgs string) string {
 		return providerKubeconfig(e.cp) + fmt.Sprintf(`
 resource "twoi2chub_auth" "test" {
@@ -127,6 +133,8 @@ resource "twoi2chub_hub" "test" {
 					hubConfigHas{authAddr, "hub.config.GitHubOAuthenticator.scope", []any{"read:org"}},
 					hubConfigHas{authAddr, "hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef.name", "hub-oauth"},
 					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "github", "gh-secret-value-1"},
 				},
 				Check: func(*terraform.State) error {
 					cfg := e.latest(t).Config
@@ -137,6 +145,9 @@ resource "twoi2chub_hub" "test" {
 					checksum1 = hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum")
 					if checksum1 == "" {
 						return fmt.Errorf("the hub pod has no secret checksum annotation")
+					}
+					if want := fingerprint(t, e, "github", "gh-secret-value-1"); checksum1 != want {
+						return fmt.Errorf("the hub pod's annotation is %s, not the keyed fingerprint %s", checksum1, want)
 					}
 					return nil
 				},
@@ -166,7 +177,11 @@ resource "twoi2chub_hub" "test" {
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					noneInPlan{"the OAuth client secret", secretValues},
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{noneInState{"the OAuth client secret", secretValues}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "github", "gh-secret-value-2"},
+				},
 				Check: func(*terraform.State) error {
 					if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum"); now == checksum1 || now == "" {
 						return fmt.Errorf("the hub pod's secret checksum did not change (%q)", now)
@@ -179,11 +194,15 @@ resource "twoi2chub_hub" "test" {
 }
 
 // TestAccAuthWriteOnlySecret gives the client secret as a write-only
-// attribute: the provider writes it into its Secret, and neither plan nor
-// state ever hold it. Needs a CLI with write-only attributes (1.11+).
+// attribute to an auth a hub uses: the provider writes it into its Secret,
+// and neither plan nor state ever hold it, not even as a plain hash. A new
+// value is rolled out by the next apply (the keyed fingerprint changes) and
+// the hub restarts with it. Needs a CLI with write-only attributes (1.11+):
+// it runs on Terraform 1.13.3 and OpenTofu.
 func TestAccAuthWriteOnlySecret(t *testing.T) {
 	e := newHubEnv(t)
 	secretValues := func() []string { return []string{"wo-secret-value-1", "wo-secret-value-2"} }
+	hashes := func() []string { return plainHashes(e.ns, "oidc", secretValues()...) }
 	// The secret comes in as an ephemeral variable, as it would from a vault:
 	// neither the plan, nor the state, nor the configuration holds it.
 	hcl := providerKubeconfig(e.cp) + fmt.Sprintf(`
@@ -205,7 +224,14 @@ resource "twoi2chub_auth" "test" {
   }
   client_secret_wo = var.client_secret
 }
-`, e.ns)
+
+resource "twoi2chub_hub" "test" {
+  name             = %q
+  namespace        = %q
+  chart_repository = %q
+  auth             = twoi2chub_auth.test.hub_config
+}
+`, e.ns, e.name, e.ns, e.repo)
 	secret := func(v string) config.Variables { return config.Variables{"client_secret": config.StringVariable(v)} }
 	stored := func() string {
 		s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "twoi2chub-auth-oidc", metav1.GetOptions{})
@@ -226,6 +252,8 @@ resource "twoi2chub_auth" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "oidc", "wo-secret-value-1"},
 					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("secret_name"), knownvalue.StringExact("twoi2chub-auth-oidc")),
 					hubConfigHas{authAddr, "hub.config.GenericOAuthenticator.auth_state_groups_key", "oauth_user.groups"},
@@ -235,7 +263,7 @@ resource "twoi2chub_auth" "test" {
 					if got := stored(); got != "wo-secret-value-1" {
 						return fmt.Errorf("managed Secret holds %q", got)
 					}
-					return nil
+					return hubRestartedWith(t, e, "oidc", "wo-secret-value-1")
 				},
 			},
 			{
@@ -251,15 +279,29 @@ resource "twoi2chub_auth" "test" {
 				ConfigVariables: secret("wo-secret-value-2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(authAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					noneInPlan{"the OAuth client secret", secretValues},
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{noneInState{"the OAuth client secret", secretValues}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noneInState{"the OAuth client secret", secretValues},
+					noneInState{"a plain hash of the OAuth client secret", hashes},
+					keyedFingerprint{e, "oidc", "wo-secret-value-2"},
+					statecheck.ExpectKnownValue(authAddr, tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
+				},
 				Check: func(*terraform.State) error {
 					if got := stored(); got != "wo-secret-value-2" {
 						return fmt.Errorf("managed Secret holds %q after the change", got)
 					}
-					return nil
+					return hubRestartedWith(t, e, "oidc", "wo-secret-value-2")
 				},
+			},
+			{
+				// The same value again: nothing to do.
+				Config:          hcl,
+				ConfigVariables: secret("wo-secret-value-2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})
@@ -425,4 +467,140 @@ func messageAtOrSource(want, at string) *regexp.Regexp {
 		return regexp.MustCompile(`(?s)Invalid Attribute Combination`)
 	}
 	return messageAt(want, at)
+}
+
+// plainHashes are the unkeyed hashes of secrets that must never be stored:
+// plain SHA-256, and the salted one earlier versions kept in state.
+// hubRestartedWith checks the hub pod's secret checksum annotation is the
+// keyed fingerprint of secret, so the hub restarts when the secret changes.
+func hubRestartedWith(t *testing.T, e *hubEnv, authName, secret string) error {
+	t.Helper()
+	got := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum")
+	if want := fingerprint(t, e, authName, secret); got != want {
+		return fmt.Errorf("the hub pod's secret checksum annotation is %q, not the keyed fingerprint of the new secret %s", got, want)
+	}
+	return nil
+}
+
+func plainHashes(ns, name string, secrets ...string) []string {
+	var out []string
+	for _, s := range secrets {
+		plain := sha256.Sum256([]byte(s))
+		salted := sha256.Sum256([]byte(ns + "/" + name + "\x00" + s))
+		out = append(out, hex.EncodeToString(plain[:]), hex.EncodeToString(salted[:]))
+	}
+	return out
+}
+
+// fingerprint is the keyed fingerprint of secret, with the key kept in the
+// auth's managed Secret.
+func fingerprint(t *testing.T, e *hubEnv, authName, secret string) string {
+	t.Helper()
+	key, found, err := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, authName)
+	if err != nil || !found {
+		t.Fatalf("auth %s has no fingerprint key (found %v, %v)", authName, found, err)
+	}
+	return authstore.Checksum(key, secret)
+}
+
+// keyedFingerprint checks an auth's client_secret_checksum in state is the
+// HMAC of secret with the key in the auth's managed Secret.
+type keyedFingerprint struct {
+	e        *hubEnv
+	authName string
+	secret   string
+}
+
+func (c keyedFingerprint) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	key, found, err := authstore.FingerprintKeyOf(c.e.ctx, c.e.client, c.e.ns, c.authName)
+	if err != nil || !found {
+		resp.Error = fmt.Errorf("auth %s has no fingerprint key (found %v, %v)", c.authName, found, err)
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Type == "twoi2chub_auth" && r.AttributeValues["name"] == c.authName {
+			if got, want := r.AttributeValues["client_secret_checksum"], authstore.Checksum(key, c.secret); got != want {
+				resp.Error = fmt.Errorf("auth %s: client_secret_checksum %v, want the keyed fingerprint %s", c.authName, got, want)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("no auth %s in state", c.authName)
+}
+
+// TestAccAuthFingerprintIsKeyed: two auths reading the same client secret get
+// different fingerprints, each the HMAC with its own random key; a changed
+// secret changes the fingerprint but not the key; state holds no plain hash.
+// (The hub's pod annotation: TestAccAuthGitHubWithHub.)
+func TestAccAuthFingerprintIsKeyed(t *testing.T) {
+	e := newHubEnv(t)
+	setSecret(t, e, "oauth", "shared-secret-value-1")
+	secrets := []string{"shared-secret-value-1", "shared-secret-value-2"}
+	hashes := func() []string {
+		return append(plainHashes(e.ns, "one", secrets...), plainHashes(e.ns, "two", secrets...)...)
+	}
+	hcl := providerKubeconfig(e.cp) + fmt.Sprintf(`
+resource "twoi2chub_auth" "one" {
+  name              = "one"
+  namespace         = %[1]q
+  github            = { client_id = "Iv1.one", allowed_organizations = ["2i2c-org"] }
+  client_secret_ref = { name = "oauth", key = "client-secret" }
+}
+
+resource "twoi2chub_auth" "two" {
+  name              = "two"
+  namespace         = %[1]q
+  github            = { client_id = "Iv1.two", allowed_organizations = ["2i2c-org"] }
+  client_secret_ref = { name = "oauth", key = "client-secret" }
+}
+`, e.ns)
+	var keyOne []byte
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: hcl,
+				ConfigStateChecks: []statecheck.StateCheck{
+					keyedFingerprint{e, "one", secrets[0]},
+					keyedFingerprint{e, "two", secrets[0]},
+					noneInState{"a plain hash of the client secret", hashes},
+				},
+				Check: func(s *terraform.State) error {
+					one := s.RootModule().Resources["twoi2chub_auth.one"].Primary.Attributes["client_secret_checksum"]
+					two := s.RootModule().Resources["twoi2chub_auth.two"].Primary.Attributes["client_secret_checksum"]
+					if one == "" || one == two {
+						return fmt.Errorf("two auths with the same secret have fingerprints %q and %q", one, two)
+					}
+					keyOne, _, _ = authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one")
+					return nil
+				},
+			},
+			{
+				// Refresh reads the new secret's fingerprint (a hub using the
+				// auth would then plan its restart).
+				PreConfig: func() { setSecret(t, e, "oauth", secrets[1]) },
+				Config:    hcl,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("twoi2chub_auth.one", tfjsonpath.New("client_secret_checksum"),
+						knownvalue.StringFunc(func(v string) error {
+							if k, _, _ := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one"); v != authstore.Checksum(k, secrets[1]) {
+								return fmt.Errorf("planned fingerprint %s is not the keyed one of the new secret", v)
+							}
+							return nil
+						})),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					keyedFingerprint{e, "one", secrets[1]},
+					noneInState{"a plain hash of the client secret", hashes},
+				},
+				Check: func(*terraform.State) error {
+					if now, _, _ := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, "one"); !bytes.Equal(now, keyOne) {
+						return fmt.Errorf("the fingerprint key changed on apply")
+					}
+					return nil
+				},
+			},
+			{Config: hcl, PlanOnly: true},
+		},
+	})
 }

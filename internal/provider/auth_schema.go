@@ -180,7 +180,7 @@ func (r *AuthResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				Sensitive: true,
 				WriteOnly: true,
 				MarkdownDescription: "The OAuth client secret, write-only: Terraform passes it to the provider and never stores it, in the " +
-					"plan or in state. The provider writes it to the Secret `twoi2chub-auth-<name>`; state keeps a salted SHA-256 fingerprint. " +
+					"plan or in state. The provider writes it to the Secret `twoi2chub-auth-<name>`; state keeps only a keyed fingerprint (see `client_secret_checksum`). " +
 					"Needs Terraform 1.11+ or OpenTofu 1.11+.",
 				Validators: []validator.String{nonEmpty()},
 			},
@@ -201,8 +201,10 @@ func (r *AuthResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "The Secret the hub reads the client secret from; null for `dummy`.",
 			},
 			"client_secret_checksum": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Salted SHA-256 fingerprint of the client secret; it changes when the secret does, which restarts the hub.",
+				Computed: true,
+				MarkdownDescription: "Fingerprint of the client secret: an HMAC-SHA256 keyed by a random key that the provider creates once " +
+					"in the Secret `twoi2chub-auth-<name>` and keeps, so it tells nothing about the secret to whoever reads the state. It changes when " +
+					"the secret does, which restarts the hub. Unknown in the plan that creates the auth (the key does not exist yet).",
 			},
 			"hub_config": schema.StringAttribute{
 				Computed: true,

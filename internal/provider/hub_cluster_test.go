@@ -340,8 +340,8 @@ func TestAccHubImportLeavesSecretsOut(t *testing.T) {
 			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(imported, plancheck.ResourceActionUpdate),
 				inPlan,
-				plancheck.ExpectKnownValue(imported, tfjsonpath.New("extra_values"), knownvalue.StringRegexp(regexp.MustCompile(
-					`client_id: Iv1.abc(.|\n)*defaultUrl: /lab`))),
+				plancheck.ExpectKnownValue(imported, tfjsonpath.New("extra_values"), knownvalue.StringRegexp(regexp.MustCompile(`client_id: Iv1.abc`))),
+				plancheck.ExpectKnownValue(imported, tfjsonpath.New("user_servers").AtMapKey("default_url"), knownvalue.StringExact("/lab")),
 			}},
 		}},
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
@@ -40,13 +41,28 @@ type hubModel struct {
 	AdminUsers         types.Set      `tfsdk:"admin_users" setting:"true"`
 	AllowedUsers       types.Set      `tfsdk:"allowed_users" setting:"true"`
 	NodePurpose        types.Object   `tfsdk:"node_purpose" setting:"true"`
+	UserServers        types.Object   `tfsdk:"user_servers" setting:"true"`
+	Limits             types.Object   `tfsdk:"limits" setting:"true"`
+	NamedServers       types.Object   `tfsdk:"named_servers" setting:"true"`
 	UserServiceAccount types.Object   `tfsdk:"user_service_account" setting:"true"` // hub_schema_cloud.go
 	Auth               types.String   `tfsdk:"auth"`
 	ExtraValues        YAMLValue      `tfsdk:"extra_values"`
 	DeleteUserData     types.Bool     `tfsdk:"delete_user_data"`
 	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 
+	// Settings of hub_schema_<concern>.go files.
+	ProxyLoadBalancerIP     types.String `tfsdk:"proxy_load_balancer_ip" setting:"true"`
+	ProxyServiceAnnotations types.Map    `tfsdk:"proxy_service_annotations" setting:"true"`
+	ImagePullSecrets        types.Set    `tfsdk:"image_pull_secrets" setting:"true"`
+	Branding                types.Object `tfsdk:"branding" setting:"true"`
+	SecretValuesRef         types.Object `tfsdk:"secret_values_ref" setting:"true"`
+	SecretValuesChecksum    types.String `tfsdk:"secret_values_checksum" setting:"true"`
+	SecretValuesWO          types.String `tfsdk:"secret_values_wo"`
+	NetworkPolicy           types.Object `tfsdk:"network_policy" setting:"true"`
+	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
+
 	URL             types.String `tfsdk:"url"`
+	PublicAddress   types.String `tfsdk:"public_address"`
 	ReleaseRevision types.Int64  `tfsdk:"release_revision"`
 	AppVersion      types.String `tfsdk:"app_version"`
 	Status          types.String `tfsdk:"status"`
@@ -103,37 +119,37 @@ func (m *hubModel) chartKnown() bool {
 }
 
 // whollyKnown reports that v holds no unknown value anywhere inside.
-func whollyKnown(v attr.Value) bool {
+func whollyKnown(v attr.Value) bool { return knownBesides(v, "") }
+
+// knownBesides reports that v holds no unknown value anywhere inside, except
+// maybe in object attributes named skip.
+func knownBesides(v attr.Value, skip string) bool {
 	if v == nil || v.IsNull() {
 		return true
 	}
 	if v.IsUnknown() {
 		return false
 	}
+	var inside []attr.Value
 	switch t := v.(type) {
 	case basetypes.ObjectValue:
-		for _, e := range t.Attributes() {
-			if !whollyKnown(e) {
-				return false
+		for name, e := range t.Attributes() {
+			if name != skip {
+				inside = append(inside, e)
 			}
 		}
 	case basetypes.ListValue:
-		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
-		}
+		inside = t.Elements()
 	case basetypes.SetValue:
-		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
-		}
+		inside = t.Elements()
 	case basetypes.MapValue:
 		for _, e := range t.Elements() {
-			if !whollyKnown(e) {
-				return false
-			}
+			inside = append(inside, e)
+		}
+	}
+	for _, e := range inside {
+		if !knownBesides(e, skip) {
+			return false
 		}
 	}
 	return true
@@ -143,6 +159,17 @@ func whollyKnown(v attr.Value) bool {
 // its JSON shape under its attribute name, then into hubvalues.Hub, whose
 // JSON names are the same.
 func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) {
+	return m.convert(ctx, toJSONShape)
+}
+
+// toPartialHub is toHub for a configuration with parts known only at apply
+// (ValidateConfig): they read as unset, so the checks that do not depend on
+// them still run.
+func (m *hubModel) toPartialHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) {
+	return m.convert(ctx, partialJSONShape)
+}
+
+func (m *hubModel) convert(ctx context.Context, shape func(tftypes.Value) (any, error)) (hubvalues.Hub, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var h hubvalues.Hub
 	doc := map[string]any{}
@@ -153,7 +180,7 @@ func (m *hubModel) toHub(ctx context.Context) (hubvalues.Hub, diag.Diagnostics) 
 		}
 		tv, err := v.ToTerraformValue(ctx)
 		if err == nil {
-			doc[st.name], err = toJSONShape(tv)
+			doc[st.name], err = shape(tv)
 		}
 		if err != nil {
 			addAttrError(&diags, path.Root(st.name), "Cannot read the setting", err.Error())
@@ -192,6 +219,11 @@ func (m *hubModel) setFromHub(ctx context.Context, h hubvalues.Hub) diag.Diagnos
 	}
 	for _, st := range hubSettings {
 		t := hubAttrTypes[st.name]
+		if doc[st.name] == nil && hubSettingDefaults[st.name] != nil {
+			// Read back as unset: the chart runs the attribute's default.
+			m.setting(st).Set(reflect.ValueOf(hubSettingDefaults[st.name]))
+			continue
+		}
 		tv, err := fromJSONShape(t.TerraformType(ctx), doc[st.name])
 		if err != nil {
 			addAttrError(&diags, path.Root(st.name), "Cannot represent the release's setting", err.Error())
@@ -226,6 +258,8 @@ func attrPath(p hubvalues.AttrPath) path.Path {
 				return out
 			}
 			out = out.AtListIndex(s)
+		case hubvalues.MapKey:
+			out = out.AtMapKey(string(s))
 		case string:
 			out = out.AtName(s)
 		}

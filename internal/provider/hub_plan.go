@@ -66,7 +66,7 @@ func checkSecretsInExtraValues(extra hubvalues.Values, diags *diag.Diagnostics) 
 		diags.AddAttributeWarning(path.Root("extra_values"), "Secret in extra_values",
 			fmt.Sprintf("`extra_values` sets %s, which looks like a secret: extra_values is stored in Terraform state and shown in plans. "+
 				"Pass client secrets through a twoi2chub_auth (a Kubernetes Secret reference or the write-only client_secret_wo), "+
-				"and other secrets through a Kubernetes Secret the hub reads (z2jh hub.existingSecret or extraEnv valueFrom).",
+				"and other secrets through the write-only secret_values_wo or a Secret named by secret_values_ref.",
 				hubvalues.DottedList(found)))
 	}
 }
@@ -134,11 +134,16 @@ type imageAt struct {
 }
 
 // hubImages lists the images a hub's settings name: the default image,
-// profiles' images and image choices.
+// init containers', profiles' images and image choices.
 func hubImages(h hubvalues.Hub) []imageAt {
 	var out []imageAt
 	if h.Image != "" {
 		out = append(out, imageAt{h.Image, hubvalues.AttrPath{"image"}})
+	}
+	if h.UserServers != nil {
+		for i, c := range h.UserServers.InitContainers {
+			out = append(out, imageAt{c.Image, hubvalues.AttrPath{"user_servers", "init_containers", i, "image"}})
+		}
 	}
 	for i, p := range h.Profiles {
 		if p.Image != "" {

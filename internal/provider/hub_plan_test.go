@@ -21,8 +21,8 @@ import (
 )
 
 // TestCheckImagesAtPlan asks real registries on loopback about a hub's
-// images: one that exists passes; one the registry says it lacks fails at its
-// attribute; a registry that cannot be reached, or wants credentials, warns;
+// images (the default, profiles', image choices', init containers'): one
+// that exists passes; one the registry says it lacks fails at its attribute; a registry that cannot be reached, or wants credentials, warns;
 // images the state already had are not asked about again.
 func TestCheckImagesAtPlan(t *testing.T) {
 	open := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
@@ -48,7 +48,8 @@ func TestCheckImagesAtPlan(t *testing.T) {
 	l.Close()
 
 	plan := hubvalues.Hub{
-		Image: host + "/env/present:v1",
+		Image:       host + "/env/present:v1",
+		UserServers: &hubvalues.UserServers{InitContainers: []hubvalues.InitContainer{{Name: "fix", Image: host + "/tools/absent:v1"}}},
 		Profiles: []hubvalues.Profile{
 			{DisplayName: "Missing", Image: host + "/env/present:v2"},
 			{DisplayName: "Menu", ImageChoices: []hubvalues.ImageChoice{
@@ -73,9 +74,10 @@ func TestCheckImagesAtPlan(t *testing.T) {
 		t.Logf("%s at %s: %s", d.Severity(), p, d.Detail())
 	}
 	want := map[string]string{
-		"profiles[0].image":                  "Error: Image not found at profiles[0].image",
-		"profiles[1].image_choices[0].image": "Warning: Image not checked",
-		"profiles[1].image_choices[1].image": "Warning: Image not checked",
+		"profiles[0].image":                     "Error: Image not found at profiles[0].image",
+		"user_servers.init_containers[0].image": "Error: Image not found at user_servers.init_containers[0].image",
+		"profiles[1].image_choices[0].image":    "Warning: Image not checked",
+		"profiles[1].image_choices[1].image":    "Warning: Image not checked",
 	}
 	for p, w := range want {
 		if got[p] != w {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -154,6 +155,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 
+	plan.SecretValuesChecksum = planSecretValuesChecksum(secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan)
 	plan.ValuesChecksum = types.StringUnknown()
 	plan.AppVersion = types.StringUnknown()
 	if plan.settingsKnown() && plan.chartKnown() {
@@ -163,6 +165,9 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		}
 		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
 		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
+		for _, w := range hubvalues.Warnings(hub) {
+			resp.Diagnostics.AddAttributeWarning(attrPath(w.Attr), w.Summary, w.Detail)
+		}
 		// The rest only when the values or the chart change (or the hub is
 		// new): values and chart already applied were checked then, so a
 		// no-op plan loads no chart and asks nothing more of the cluster
@@ -190,7 +195,9 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 				}
 			}
 			r.checkImages(ctx, hub, before, &resp.Diagnostics)
-			r.data.checkNodePools(ctx, hub, &resp.Diagnostics)
+			r.checkNodes(ctx, hub, &resp.Diagnostics)
+			r.checkSecretValuesRef(ctx, hub, &plan, false, &resp.Diagnostics)
+			r.checkPullSecrets(ctx, hub, plan.Namespace.ValueString(), false, &resp.Diagnostics)
 		}
 	}
 
@@ -204,6 +211,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	default:
 		plan.URL = types.StringUnknown()
 	}
+	plan.PublicAddress = planPublicAddress(&plan, &state, creating)
 	if creating {
 		plan.ReleaseRevision = types.Int64Unknown()
 		plan.Status = types.StringValue(statusDeployed)
@@ -296,10 +304,15 @@ func (r *HubResource) Create(ctx context.Context, req resource.CreateRequest, re
 	} else if created {
 		tflog.Info(ctx, "created namespace", map[string]any{"namespace": ns})
 	}
+	r.saveSecretValues(ctx, secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	r.apply(ctx, &plan, timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	plan.SecretValuesWO = types.StringNull() // write-only: never stored
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -320,6 +333,7 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		// Only settings of the resource itself changed (delete_user_data, timeouts).
 		plan.ReleaseRevision, plan.Status, plan.AppVersion = state.ReleaseRevision, state.Status, state.AppVersion
 		plan.ValuesChecksum = state.ValuesChecksum
+		plan.SecretValuesWO = types.StringNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -329,6 +343,9 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		}
 	}
 	if !resp.Diagnostics.HasError() {
+		r.saveSecretValues(ctx, secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan, &resp.Diagnostics)
+	}
+	if !resp.Diagnostics.HasError() {
 		r.apply(ctx, &plan, timeout, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
@@ -336,6 +353,10 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		resp.State.Raw = req.State.Raw
 		return
 	}
+	if plan.SecretValuesChecksum.IsNull() && !state.SecretValuesChecksum.IsNull() {
+		r.deleteSecretValues(ctx, &plan, &resp.Diagnostics)
+	}
+	plan.SecretValuesWO = types.StringNull() // write-only: never stored
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -355,8 +376,13 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	if ch == nil {
 		return
 	}
-	rendered, _ := r.render(ctx, m, true, diags)
+	rendered, hub := r.render(ctx, m, true, diags)
 	if rendered == nil || !r.validateValues(ch, rendered, diags) {
+		return
+	}
+	r.checkSecretValuesRef(ctx, hub, m, true, diags)
+	r.checkPullSecrets(ctx, hub, m.Namespace.ValueString(), true, diags)
+	if diags.HasError() {
 		return
 	}
 	// Values unknown at plan are checked here, before anything is changed.
@@ -382,7 +408,8 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	m.AppVersion = types.StringValue(res.Info.AppVersion)
 	m.Status = types.StringValue(res.Info.Status)
 	m.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
-	m.URL = r.publicURL(ctx, m, true)
+	m.PublicAddress = r.publicAddress(ctx, m, true)
+	m.URL = publicURL(m)
 }
 
 // explainApplyError says what actually happened to a failed apply: whether
@@ -441,23 +468,15 @@ func explainHelmRefusal(err error) string {
 var ownershipConflict = regexp.MustCompile(`(\w+) "([^"]+)" in namespace "[^"]*" exists and cannot be imported into the current release: invalid ownership metadata; annotation validation error: key "([^"]+)" must equal "[^"]*": current value is "([^"]*)"`)
 
 // publicURL is the domain-based URL, or the proxy's external address
-// (fresh: read now, not from the refresh's shared listing).
-func (r *HubResource) publicURL(ctx context.Context, m *hubModel, fresh bool) types.String {
+// (m.PublicAddress, read before).
+func publicURL(m *hubModel) types.String {
 	if u, _ := hubURL(m); u != "" {
 		return types.StringValue(u)
 	}
-	if t := m.ProxyServiceType.ValueString(); t != "" && t != "LoadBalancer" {
+	if m.PublicAddress.IsNull() || m.PublicAddress.IsUnknown() {
 		return types.StringNull()
 	}
-	client, err := r.data.releaseClient()
-	if err != nil {
-		return types.StringNull()
-	}
-	addr, err := client.PublicAddress(ctx, m.Namespace.ValueString(), m.Name.ValueString(), fresh)
-	if err != nil || addr == "" {
-		return types.StringNull()
-	}
-	return types.StringValue("http://" + addr + "/")
+	return types.StringValue("http://" + m.PublicAddress.ValueString() + "/")
 }
 
 func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -504,13 +523,15 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 				fmt.Sprintf("Release %s/%s holds secrets at %s. Terraform never stores secrets, so extra_values leaves them out, and applying "+
 					"this configuration removes them from the release. To keep them, pass an authenticator's client secret through a "+
 					"twoi2chub_auth (`client_secret` from a Kubernetes Secret, or the write-only `client_secret_wo`), and other secrets "+
-					"through a Kubernetes Secret the hub reads (z2jh hub.existingSecret or extraEnv valueFrom).",
+					"through the write-only secret_values_wo or a Secret named by secret_values_ref.",
 					ns, name, hubvalues.DottedList(omitted)))
 		}
 		resp.Diagnostics.Append(state.setFromHub(ctx, hub)...)
 		state.ValuesChecksum = types.StringValue(digest)
 	}
-	state.URL = r.publicURL(ctx, &state, false)
+	state.fillSettingDefaults()
+	state.PublicAddress = r.publicAddress(ctx, &state, false)
+	state.URL = publicURL(&state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -535,6 +556,7 @@ func (r *HubResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot uninstall hub %s/%s", ns, name), err.Error())
 		return
 	}
+	r.deleteSecretValues(ctx, &state, &resp.Diagnostics)
 	cleanup, err := client.CleanupAfterUninstall(ctx, ns, name, state.DeleteUserData.ValueBool())
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Hub %s/%s was uninstalled, but cleaning up after it failed", ns, name), err.Error())
@@ -555,4 +577,49 @@ func (r *HubResource) ImportState(ctx context.Context, req resource.ImportStateR
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("chart_repository"), DefaultChartRepository)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("delete_user_data"), false)...)
+}
+
+var _ resource.ResourceWithValidateConfig = &HubResource{}
+
+// ValidateConfig runs the cross-field checks (hubvalues.Check) on the
+// configuration alone, so `terraform validate` reports settings that do not
+// work together without a cluster or the chart. It runs when the settings
+// those checks are about are known; the others (image, auth, extra_values,
+// ...) only add to them and are left out while unknown. ModifyPlan checks
+// everything again once all values are known.
+func (r *HubResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m hubModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, v := range []attr.Value{m.Domain, m.HTTPS, m.Ingress, m.Storage, m.AdminUsers, m.AllowedUsers} {
+		if !whollyKnown(v) {
+			return
+		}
+	}
+	// Profile images often come from a twoi2chub_user_image, known only at
+	// apply; the checks do not depend on them.
+	if !knownBesides(m.Profiles, "image") {
+		return
+	}
+	if !m.HTTPS.IsNull() && !m.Ingress.IsNull() {
+		return // the schema's ConflictsWith says so already
+	}
+	if !whollyKnown(m.Culling) {
+		m.Culling = types.ObjectUnknown(m.Culling.AttributeTypes(ctx))
+	}
+	if !whollyKnown(m.NodePurpose) {
+		m.NodePurpose = types.ObjectUnknown(m.NodePurpose.AttributeTypes(ctx))
+	}
+	// network_policy's unset fields take their defaults only in the plan;
+	// read here they would be false, so its checks wait for ModifyPlan.
+	m.NetworkPolicy = types.ObjectUnknown(m.NetworkPolicy.AttributeTypes(ctx))
+	hub, d := m.toPartialHub(ctx) // unknown values read as unset
+	if d.HasError() {
+		return // the attributes' own validators report these
+	}
+	for _, p := range hubvalues.Check(hub) {
+		addAttrError(&resp.Diagnostics, attrPath(p.Attr), p.Summary, p.Detail)
+	}
 }

@@ -191,7 +191,8 @@ const fullHubBody = `
   node_purpose = {
     core = "require"
   }
-  extra_values = yamlencode({ singleuser = { defaultUrl = "/lab" } })
+  user_servers = { default_url = "/lab" }
+  extra_values = yamlencode({ singleuser = { extraLabels = { course = "ds101" } } })
 `
 
 // TestAccHubLifecycle creates a minimal hub, imports it, upgrades it with
@@ -261,7 +262,7 @@ func TestAccHubLifecycle(t *testing.T) {
 					}
 					cfg := e.latest(t).Config
 					su, _ := cfg["singleuser"].(map[string]any)
-					if list, _ := su["profileList"].([]any); len(list) != 2 || su["defaultUrl"] != "/lab" {
+					if list, _ := su["profileList"].([]any); len(list) != 2 || su["defaultUrl"] != "/lab" || su["extraLabels"] == nil {
 						return fmt.Errorf("deployed values lack the profiles or extra values: %v", su)
 					}
 					return nil
@@ -312,8 +313,7 @@ func TestAccHubDrift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
 					changeOf{hubAddr, "image", "quay.io/jupyter/base-notebook:2024-01-01", "quay.io/jupyter/base-notebook:2025-01-06"},
-					changeOf{hubAddr, "culling", map[string]any{"enabled": true, "timeout": 60, "every": nil, "max_age": nil, "users": nil},
-						map[string]any{"enabled": true, "timeout": 3600, "every": nil, "max_age": nil, "users": nil}},
+					changeOf{hubAddr, "culling", cullingPlanned(60), cullingPlanned(3600)},
 				}},
 				Check: func(*terraform.State) error {
 					if tag := e.latest(t).Config["singleuser"].(map[string]any)["image"].(map[string]any)["tag"]; tag != "2025-01-06" {
@@ -325,12 +325,12 @@ func TestAccHubDrift(t *testing.T) {
 			{
 				// An extra value that has no typed attribute shows in extra_values.
 				PreConfig: func() {
-					helmUpgrade(map[string]any{"singleuser": map[string]any{"defaultUrl": "/rstudio"}})
+					helmUpgrade(map[string]any{"singleuser": map[string]any{"extraLabels": map[string]any{"course": "ds101"}}})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hubAddr, plancheck.ResourceActionUpdate),
-					changeOf{hubAddr, "extra_values", "singleuser:\n  defaultUrl: /rstudio\n", nil},
+					changeOf{hubAddr, "extra_values", "singleuser:\n  extraLabels:\n    course: ds101\n", nil},
 				}},
 			},
 			{
@@ -358,6 +358,12 @@ func TestAccHubDrift(t *testing.T) {
 			},
 		},
 	})
+}
+
+// cullingPlanned is the culling object of a plan with only a timeout set.
+func cullingPlanned(timeout int) map[string]any {
+	return map[string]any{"enabled": true, "timeout": timeout, "every": nil, "max_age": nil, "users": nil,
+		"admin_users": nil, "remove_named_servers": nil, "concurrency": nil}
 }
 
 func deleteNamespace(t *testing.T, e *hubEnv) {
@@ -442,7 +448,8 @@ func TestAccHubImportGeneratesConfig(t *testing.T) {
 				plancheck.ExpectKnownValue(imported, tfjsonpath.New("node_purpose").AtMapKey("user"), knownvalue.StringExact("require")),
 				plancheck.ExpectKnownValue(imported, tfjsonpath.New("profiles").AtSliceIndex(0).AtMapKey("memory_limit"), knownvalue.StringExact("2G")),
 				plancheck.ExpectKnownValue(imported, tfjsonpath.New("extra_values"),
-					knownvalue.StringExact("hub:\n  config:\n    JupyterHub:\n      admin_access: false\nsingleuser:\n  defaultUrl: /lab\n")),
+					knownvalue.StringExact("hub:\n  config:\n    JupyterHub:\n      admin_access: false\n")),
+				plancheck.ExpectKnownValue(imported, tfjsonpath.New("user_servers").AtMapKey("default_url"), knownvalue.StringExact("/lab")),
 			}},
 		}},
 	})

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -79,7 +78,9 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Computed: true,
 				Default:  stringdefault.StaticString(DefaultChartRepository),
 				MarkdownDescription: "Chart repository holding the `jupyterhub` chart: an HTTP repository URL or an `oci://` " +
-					"registry path. Default `\"" + DefaultChartRepository + "\"`. Each chart version is downloaded once and cached on disk.",
+					"registry path. Default `\"" + DefaultChartRepository + "\"`. Each chart version is downloaded once, checked against " +
+					"the SHA-256 digest the repository publishes, and cached on disk. A private repository takes its credentials and CA " +
+					"from the provider's `chart_repositories`.",
 				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^(https?|oci)://[^\s]+$`),
 					"must be an http(s):// chart repository URL or an oci:// registry path")},
 			},
@@ -121,6 +122,13 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 						MarkdownDescription: "Name of the TLS Secret in the hub's namespace, for mode `\"secret\"`.",
 						Validators:          []validator.String{checkString(validate.ObjectName)},
 					},
+					"acme_server": schema.StringAttribute{
+						Optional: true,
+						MarkdownDescription: "ACME directory the proxy asks for certificates, for mode `\"letsencrypt\"` " +
+							"(z2jh `proxy.https.letsencrypt.acmeServer`). Default Let's Encrypt's production server; use `\"" + validate.LetsEncryptStaging +
+							"\"` while testing, so failed attempts do not hit production's rate limits (its certificates are not trusted by browsers).",
+						Validators: []validator.String{checkString(validate.ACMEServer)},
+					},
 				},
 			},
 			"ingress": schema.SingleNestedAttribute{
@@ -158,10 +166,13 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Validators: []validator.String{checkString(validate.ImageRef)},
 			},
 			"profiles": schema.ListNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order.",
-				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				Optional: true,
+				MarkdownDescription: "Server options people choose from when they start (KubeSpawner `profile_list`), in display order. " +
+					"When the hub's settings change, the plan checks each profile against the cluster's nodes: requests bigger than every " +
+					"node of the pool the profile is pinned to (by `node_selector`, `gpu.node_selector` or `node_affinity.required`) fail; " +
+					"a profile no node matches, or one bigger than every node without being pinned, warns (a pool scaled to zero may have them).",
+				Validators: []validator.List{listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedAttributeObject{Attributes: withProfileServerAttributes(map[string]schema.Attribute{
 					"display_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name shown on the form, e.g. `\"Small: 1 CPU, 2 GB\"`.", Validators: []validator.String{nonEmpty()}},
 					"slug": schema.StringAttribute{Optional: true, MarkdownDescription: "Stable identifier; default derived from `display_name` (lower case, dashes).",
 						Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`), "must be lower-case letters, digits and dashes")}},
@@ -185,17 +196,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 							"resource": schema.StringAttribute{Optional: true, MarkdownDescription: "Extended resource name; default `\"nvidia.com/gpu\"`.", Validators: []validator.String{checkString(validate.ExtendedResource)}},
 							"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType,
 								MarkdownDescription: "Labels of GPU nodes, e.g. `{ \"cloud.google.com/gke-accelerator\" = \"nvidia-tesla-t4\" }`.", Validators: labelMapValidators()},
-							"tolerations": schema.ListNestedAttribute{
-								Optional:            true,
-								MarkdownDescription: "Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`.",
-								NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-									"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Taint key.", Validators: []validator.String{checkString(validate.LabelKey)}},
-									"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"Equal\"` (default when `value` is set) or `\"Exists\"`.", Validators: []validator.String{stringvalidator.OneOf("Equal", "Exists")}},
-									"value":    schema.StringAttribute{Optional: true, MarkdownDescription: "Taint value.", Validators: []validator.String{nonEmpty()}},
-									"effect": schema.StringAttribute{Optional: true, MarkdownDescription: "`\"NoSchedule\"`, `\"PreferNoSchedule\"` or `\"NoExecute\"`; default all effects.",
-										Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
-								}},
-							},
+							"tolerations": tolerationsAttribute("Tolerations for tainted GPU nodes, e.g. `[{ key = \"nvidia.com/gpu\", value = \"present\", effect = \"NoSchedule\" }]`."),
 						},
 					},
 					"image_choices": schema.ListNestedAttribute{
@@ -211,7 +212,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 								MarkdownDescription: "Whether this image is preselected. Default `false`."},
 						}},
 					},
-				}},
+				})},
 			},
 			"storage": schema.SingleNestedAttribute{
 				Optional:            true,
@@ -230,17 +231,6 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 					"nfs_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Exported path on the NFS server, e.g. `\"/homes\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
 					"sub_path":      schema.StringAttribute{Optional: true, MarkdownDescription: "Each user's directory in a shared volume; default `\"{username}\"`.", Validators: []validator.String{checkString(validate.SubPath)}},
 					"mount_path":    schema.StringAttribute{Optional: true, MarkdownDescription: "Where the home directory is mounted; default `\"/home/jovyan\"`.", Validators: []validator.String{checkString(validate.AbsolutePath)}},
-				},
-			},
-			"culling": schema.SingleNestedAttribute{
-				Optional:            true,
-				MarkdownDescription: "Stopping idle servers (z2jh `cull`). Default (unset): the chart's, which stops servers idle for an hour.",
-				Attributes: map[string]schema.Attribute{
-					"enabled": schema.BoolAttribute{Required: true, MarkdownDescription: "Whether idle servers are stopped."},
-					"timeout": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds of inactivity before a server is stopped, e.g. `3600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"every":   schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds between checks, e.g. `600`.", Validators: []validator.Int64{int64validator.AtLeast(1)}},
-					"max_age": schema.Int64Attribute{Optional: true, MarkdownDescription: "Seconds after which a server is stopped even if active; `0` for never.", Validators: []validator.Int64{int64validator.AtLeast(0)}},
-					"users":   schema.BoolAttribute{Optional: true, MarkdownDescription: "Whether users with no running server are removed from the hub too."},
 				},
 			},
 			"admin_users": schema.SetAttribute{
@@ -276,7 +266,8 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Optional:   true,
 				MarkdownDescription: "Further chart values as YAML or JSON (use `yamlencode({...})`), deep-merged over everything " +
 					"the typed attributes set; lists are replaced, not merged. Validated against the chart's schema at plan. " +
-					"Reformatting does not count as a change. Do not put secrets here: it is stored in state.",
+					"Reformatting does not count as a change. Do not put secrets here: it is stored in state and shown in plans; " +
+					"give them in the write-only `secret_values_wo` or a Secret named by `secret_values_ref`.",
 				Validators: []validator.String{yamlMappingValidator{}},
 			},
 			"delete_user_data": schema.BoolAttribute{
@@ -309,5 +300,19 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 			},
 		},
 	}
-	maps.Copy(resp.Schema.Attributes, hubCloudAttributes())
+	// Attributes of other concerns, each in its hub_schema_<concern>.go.
+	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubImageAttributes(), hubBrandingAttributes(), hubSecretValuesAttributes(), hubSecurityAttributes(),
+		hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes())
+}
+
+// addHubAttributes adds a concern's attributes to the hub's schema.
+func addHubAttributes(to map[string]schema.Attribute, concerns ...map[string]schema.Attribute) {
+	for _, c := range concerns {
+		for name, a := range c {
+			if _, dup := to[name]; dup {
+				panic("twoi2chub_hub attribute " + name + " defined twice")
+			}
+			to[name] = a
+		}
+	}
 }

@@ -70,6 +70,44 @@ ingress = { class_name = "nginx" }`, want: `cannot be specified when "ingress" i
 extra_values = yamlencode({ singleuser = { profileList = [] } })`, want: "`extra_values` sets singleuser.profileList, which `profiles` writes as a list", at: `extra_values`},
 		{name: "extra values replacing the auth's environment", body: `auth = jsonencode({ hub = { extraEnv = { OAUTH_CLIENT_SECRET = { valueFrom = { secretKeyRef = { name = "a", key = "b" } } } } } })
 extra_values = yamlencode({ hub = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets hub.extraEnv, which `auth` writes as a map", at: `extra_values`},
+		{name: "negative active server limit", body: `limits = { active_servers = -1 }`, want: `value must be at least 0`, at: `limits.active_servers`},
+		{name: "named server limit with named servers off", body: `named_servers = { enabled = false, limit_per_user = 3 }`, want: "set `enabled = true` or remove the limit", at: `named_servers.limit_per_user`},
+		{name: "culling named servers the hub does not allow", body: `culling = { enabled = true, remove_named_servers = true }`, want: "which this hub does not allow", at: `culling.remove_named_servers`},
+		{name: "cull concurrency of zero", body: `culling = { enabled = true, concurrency = 0 }`, want: `value must be at least 1`, at: `culling.concurrency`},
+		{name: "default URL without a slash", body: `user_servers = { default_url = "lab" }`, want: `start with '/', e.g. "/lab"`, at: `user_servers.default_url`},
+		{name: "environment variable name with a space", body: `user_servers = { environment = { "MY VAR" = "1" } }`, want: `"MY VAR" is not an environment variable name`, at: `user_servers.environment["MY VAR"]`},
+		{name: "environment variable set twice", body: `user_servers = {
+  environment              = { TOKEN_URL = "https://example.org" }
+  environment_from_secrets = { TOKEN_URL = { secret_name = "s", key = "k" } }
+}`, want: "in both `environment` and `environment_from_secrets`", at: `user_servers.environment_from_secrets["TOKEN_URL"]`},
+		{name: "volume with two sources", body: `user_servers = { volumes = [{ name = "data", mount_path = "/data", claim_name = "data", nfs = { server = "10.0.0.2", path = "/data" } }] }`,
+			want: "set exactly one", at: `user_servers.volumes[0]`},
+		{name: "volume over the home directory", body: `user_servers = { volumes = [{ name = "data", mount_path = "/home/jovyan", claim_name = "data" }] }`,
+			want: "is where home directories are mounted", at: `user_servers.volumes[0].mount_path`},
+		{name: "init container mounting an unknown volume", body: `user_servers = { init_containers = [{ name = "fix", image = "busybox:1.36", command = ["true"], volume_mounts = [{ name = "homes", mount_path = "/home/jovyan" }] }] }`,
+			want: `"homes" is not a volume of users' servers`, at: `user_servers.init_containers[0].volume_mounts[0].name`},
+		{name: "init container image without a tag", body: `user_servers = { init_containers = [{ name = "fix", image = "busybox", command = ["true"] }] }`,
+			want: `pins neither a tag nor a digest`, at: `user_servers.init_containers[0].image`},
+		{name: "extra values replacing the users' environment", body: `user_servers = { environment = { COURSE = "ds101" } }
+extra_values = yamlencode({ singleuser = { extraEnv = [{ name = "X", value = "1" }] } })`, want: "`extra_values` sets singleuser.extraEnv, which `user_servers.environment[\"COURSE\"]` writes as a map", at: `extra_values`},
+		{name: "node affinity In without values", body: `profiles = [{ display_name = "Big", node_affinity = { required = [{ key = "pool", operator = "In" }] } }]`,
+			want: "list at least one", at: `profiles[0].node_affinity.required[0].values`},
+		{name: "free-form image without a menu", body: `profiles = [{ display_name = "Own", image = "a/b:1", unlisted_image = { display_name = "Other image" } }]`,
+			want: "list at least one `image_choices` entry", at: `profiles[0].unlisted_image`},
+		{name: "GPU profile with tolerations outside gpu", body: `profiles = [{ display_name = "GPU", gpu = { count = 1 }, tolerations = [{ key = "nvidia.com/gpu" }] }]`,
+			want: "takes its tolerations in `gpu.tolerations`", at: `profiles[0].tolerations`},
+		{name: "egress rules with the users' policy off", body: `network_policy = { users = false, users_egress_private_ips = true }`,
+			want: "Egress rules without a policy", at: `network_policy.users`},
+		{name: "load balancer IP that is a host name", body: `proxy_load_balancer_ip = "lb.example.org"`, want: `"lb.example.org" is not an IP address`, at: `proxy_load_balancer_ip`},
+		{name: "load balancer IP on a ClusterIP proxy", body: `proxy_load_balancer_ip = "203.0.113.7"
+proxy_service_type = "ClusterIP"`, want: "`proxy_load_balancer_ip` is the address of a LoadBalancer Service", at: `proxy_load_balancer_ip`},
+		{name: "ACME server over plain HTTP", body: `domain = "hub.example.org"
+https = { mode = "letsencrypt", contact_email = "it@example.org", acme_server = "http://acme.example.org/directory" }`,
+			want: `is not an ACME directory URL`, at: `https.acme_server`},
+		{name: "ACME server without Let's Encrypt", body: `domain = "hub.example.org"
+https = { mode = "offload", acme_server = "https://acme.example.org/directory" }`, want: "`acme_server` is only used with mode \"letsencrypt\"", at: `https.acme_server`},
+		{name: "proxy service annotation key with spaces", body: `proxy_service_annotations = { "not a key" = "x" }`,
+			want: `"not a key" is not a valid annotation key`, at: `proxy_service_annotations["not a key"]`},
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},

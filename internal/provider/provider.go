@@ -5,7 +5,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -45,6 +47,15 @@ type providerModel struct {
 	// connection output may be unknown during plan.
 	Kubernetes types.Object `tfsdk:"kubernetes"`
 	GKE        types.Object `tfsdk:"gke"` // provider_gke.go
+	// ChartRepositories is a list, not a struct slice, for the same reason.
+	ChartRepositories types.List `tfsdk:"chart_repositories"`
+}
+
+type chartRepositoryModel struct {
+	URL           types.String `tfsdk:"url"`
+	Username      types.String `tfsdk:"username"`
+	Password      types.String `tfsdk:"password"`
+	CACertificate types.String `tfsdk:"ca_certificate"`
 }
 
 type kubernetesModel struct {
@@ -95,9 +106,44 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"from `config_path` / `config_paths` or `KUBE_CONFIG_PATH` / `KUBE_CONFIG_PATHS` (its current context, or " +
 			"`config_context`; explicit attributes override what the kubeconfig says); the in-cluster config, when Terraform " +
 			"runs inside a pod (`KUBERNETES_SERVICE_HOST` set and the service account mounted). Nothing else: `~/.kube/config` " +
-			"is not read unless named, and `localhost` is never guessed.",
+			"is not read unless named, and `localhost` is never guessed.\n\n" +
+			"Private chart repositories (a hub's `chart_repository`) take their credentials and CA from `chart_repositories`, " +
+			"as the helm provider's `repository_username`, `repository_password` and `repository_ca_file` do. They are provider " +
+			"settings because Terraform never stores a provider's configuration in state.",
 		Attributes: map[string]schema.Attribute{
 			"gke": gkeProviderAttribute(),
+			"chart_repositories": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "Credentials and CAs for private chart repositories, e.g. " +
+					"`chart_repositories = [{ url = \"https://charts.example.org/\", username = \"hub-team\", password = var.charts_token }]`. " +
+					"A hub whose `chart_repository` starts with an entry's `url` uses that entry (the longest such `url` wins), for HTTP " +
+					"repositories (`index.yaml`) and OCI registries (`oci://`) alike. Not stored in state.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"url": schema.StringAttribute{
+						Required: true,
+						MarkdownDescription: "Address prefix of the repositories the entry is for, e.g. `\"https://charts.example.org/\"` " +
+							"or `\"oci://europe-docker.pkg.dev/project/charts\"`.",
+						Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^(https?|oci)://[^/\s]+`),
+							"must start with https://, http:// or oci:// and a host, e.g. \"https://charts.example.org/\"")},
+					},
+					"username": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "User name: HTTP basic auth for an HTTP repository, the registry user for an OCI one (`oauth2accesstoken` for Artifact Registry with a token, `AWS` for ECR).",
+						Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("password"))},
+					},
+					"password": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "Password or token of `username`.",
+						Validators:          []validator.String{stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username"))},
+					},
+					"ca_certificate": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "PEM-encoded CA certificate(s) to trust for the repository, besides the system's, e.g. `file(\"charts-ca.pem\")`.",
+						Validators:          pem,
+					},
+				}},
+			},
 			"kubernetes": schema.SingleNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "How to reach the Kubernetes cluster, e.g. `kubernetes = { host = ..., cluster_ca_certificate = ..., " +
@@ -227,9 +273,15 @@ func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.Configur
 	if len(unknown) > 0 {
 		tflog.Info(ctx, "Kubernetes connection settings not known yet; connecting is deferred", map[string]any{"unknown": unknown})
 	}
+	repositories, d := chartRepositories(ctx, cfg.ChartRepositories)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	charts := p.charts
 	if charts == nil {
-		charts = &release.ChartCache{Dir: release.DefaultCacheDir()}
+		charts = &release.ChartCache{Dir: release.DefaultCacheDir(), Repositories: repositories,
+			Warnf: func(ctx context.Context, format string, args ...any) { tflog.Warn(ctx, fmt.Sprintf(format, args...)) }}
 	}
 	gke, d := gkeFromConfig(ctx, cfg.GKE)
 	resp.Diagnostics.Append(d...)
@@ -333,16 +385,52 @@ func kubernetesSettings(ctx context.Context, obj types.Object) (kubeconn.Setting
 	return s, unknown, nil
 }
 
+// chartRepositories converts `chart_repositories`. An entry whose url is not
+// known yet is left out; one whose credentials are not known yet is kept,
+// marked, so a chart from it says so instead of failing to authenticate.
+func chartRepositories(ctx context.Context, list types.List) ([]release.RepositoryCredentials, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if list.IsNull() || list.IsUnknown() {
+		return nil, nil
+	}
+	var entries []chartRepositoryModel
+	if diags = list.ElementsAs(ctx, &entries, false); diags.HasError() {
+		return nil, diags
+	}
+	var out []release.RepositoryCredentials
+	seen := map[string]int{}
+	for i, e := range entries {
+		if e.URL.IsUnknown() {
+			tflog.Info(ctx, "a chart_repositories url is not known yet; that entry is not used during plan", map[string]any{"index": i})
+			continue
+		}
+		u := e.URL.ValueString()
+		if j, dup := seen[u]; dup {
+			addAttrError(&diags, path.Root("chart_repositories").AtListIndex(i).AtName("url"), "Repository listed twice",
+				fmt.Sprintf("chart_repositories[%d] and [%d] both have url %q: merge them into one entry.", j, i, u))
+			continue
+		}
+		seen[u] = i
+		out = append(out, release.RepositoryCredentials{
+			URL: u, Username: e.Username.ValueString(), Password: e.Password.ValueString(), CACertificate: e.CACertificate.ValueString(),
+			Unknown: e.Username.IsUnknown() || e.Password.IsUnknown() || e.CACertificate.IsUnknown(),
+		})
+	}
+	return out, diags
+}
+
 func (p *Twoi2chubProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewHubResource,
 		NewAuthResource,
 		NewUserImageResource,
+		NewClusterSupportResource,
 	}
 }
 
 func (p *Twoi2chubProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewClusterDataSource,
+		NewHubActivityDataSource,
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/authvalues"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/imagebuild"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/kubeconn"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/release"
@@ -25,7 +26,7 @@ import (
 type providerData struct {
 	conn    *kubeconn.Connection
 	charts  *release.ChartCache
-	oidc    oidcEndpoints
+	oidc    authvalues.Discoverer
 	version string
 	// registry answers whether the images a hub names exist.
 	registry imagebuild.Registry

@@ -14,11 +14,20 @@ import (
 
 // toJSONShape converts a wholly known Terraform value. Null becomes nil,
 // objects and maps maps, lists, sets and tuples slices, numbers float64.
-func toJSONShape(v tftypes.Value) (any, error) {
+func toJSONShape(v tftypes.Value) (any, error) { return jsonShape(v, false) }
+
+// partialJSONShape is toJSONShape for a value that may be partly unknown, as
+// in ValidateConfig: unknown parts read as unset (nil).
+func partialJSONShape(v tftypes.Value) (any, error) { return jsonShape(v, true) }
+
+func jsonShape(v tftypes.Value, unknownAsNil bool) (any, error) {
 	if v.IsNull() {
 		return nil, nil
 	}
 	if !v.IsKnown() {
+		if unknownAsNil {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("value not known yet")
 	}
 	t := v.Type()
@@ -45,7 +54,7 @@ func toJSONShape(v tftypes.Value) (any, error) {
 		}
 		out := make(map[string]any, len(fields))
 		for k, e := range fields {
-			g, err := toJSONShape(e)
+			g, err := jsonShape(e, unknownAsNil)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", k, err)
 			}
@@ -59,7 +68,7 @@ func toJSONShape(v tftypes.Value) (any, error) {
 		}
 		out := make([]any, len(elems))
 		for i, e := range elems {
-			g, err := toJSONShape(e)
+			g, err := jsonShape(e, unknownAsNil)
 			if err != nil {
 				return nil, fmt.Errorf("[%d]: %w", i, err)
 			}

@@ -145,8 +145,10 @@ func (r *UserImageResource) Schema(ctx context.Context, _ resource.SchemaRequest
 							"effect":   schema.StringAttribute{Optional: true, MarkdownDescription: "Taint effect.", Validators: []validator.String{stringvalidator.OneOf("NoSchedule", "PreferNoSchedule", "NoExecute")}},
 						}},
 					},
-					"cpu":    schema.StringAttribute{Optional: true, MarkdownDescription: "CPU requested by a build, e.g. `\"2\"`."},
-					"memory": schema.StringAttribute{Optional: true, MarkdownDescription: "Memory requested and allowed for a build, e.g. `\"8Gi\"`.", Validators: []validator.String{checkString(validate.Memory)}},
+					"cpu": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "CPU requested by a build: cores, e.g. `\"2\"` or `\"0.5\"`, or millicores, e.g. `\"500m\"`.", Validators: []validator.String{checkString(validate.CPU)}},
+					"memory": schema.StringAttribute{Optional: true,
+						MarkdownDescription: "Memory requested and allowed for a build, e.g. `\"8Gi\"` or `\"8G\"`.", Validators: []validator.String{checkString(validate.Memory)}},
 					"push_secret": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "A `kubernetes.io/dockerconfigjson` Secret in the builder namespace with push credentials for the registry. " +
 							"The provider reads it too, to check the registry for the image.", Validators: []validator.String{checkString(validate.ObjectName)}},
@@ -250,6 +252,22 @@ func (r *UserImageResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
+// checkBuilder runs the attribute validators' checks again on builder
+// settings that were unknown when the configuration was validated.
+func checkBuilder(b imagebuild.Builder, diags *diag.Diagnostics) {
+	for _, f := range []struct {
+		name, value string
+		check       func(string) error
+	}{{"cpu", b.CPU, validate.CPU}, {"memory", b.Memory, validate.Memory}} {
+		if f.value == "" {
+			continue
+		}
+		if err := f.check(f.value); err != nil {
+			addAttrError(diags, path.Root("builder").AtName(f.name), "Invalid value", err.Error())
+		}
+	}
+}
+
 // registry gives the image checks the push secret's credentials.
 func (r *UserImageResource) registry(ctx context.Context, b imagebuild.Builder) (imagebuild.Registry, error) {
 	var reg imagebuild.Registry
@@ -319,6 +337,7 @@ func (r *UserImageResource) build(ctx context.Context, m *userImageModel, timeou
 		}
 	}
 	request, builder := m.request(ctx, commit, diags)
+	checkBuilder(builder, diags)
 	if diags.HasError() {
 		return
 	}

@@ -189,7 +189,11 @@ func startRunningBuild(t *testing.T, e *imageEnv) {
 		t.Fatal(err)
 	}
 	req := imagebuild.Request{Repository: e.repo.URL, Commit: commit, Image: e.reg.Host + "/hub/env"}
-	if _, err := imagebuild.Start(e.ctx, e.client, imagebuild.Job(imagebuild.Builder{Namespace: e.ns, PushSecret: "push"}, req, imagebuild.Tag(req))); err != nil {
+	job, err := imagebuild.Job(imagebuild.Builder{Namespace: e.ns, PushSecret: "push"}, req, imagebuild.Tag(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imagebuild.Start(e.ctx, e.client, job); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -234,4 +238,51 @@ func TestAccUserImageSkipsExistingTag(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// TestAccUserImageBuilderQuantities: builder.cpu and builder.memory that are
+// not quantities fail at plan at the attribute, and a bad value known only
+// at apply (here from terraform_data) is an error there too, not a crash of
+// the provider.
+func TestAccUserImageBuilderQuantities(t *testing.T) {
+	e := newImageEnv(t)
+	config := func(builder string) string {
+		return providerKubeconfig(e.cp) + fmt.Sprintf(`
+resource "terraform_data" "cpu" {
+  input = "two"
+}
+
+resource "twoi2chub_user_image" "env" {
+  repository = %q
+  image      = "%s/hub/env"
+  builder = {
+    namespace   = %q
+    push_secret = "push"
+    %s
+  }
+}
+`, e.repo.URL, e.reg.Host, e.ns, builder)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(`cpu = "two"`),
+				PlanOnly:    true,
+				ExpectError: messageAt(`"two" is not an amount of CPU: write a number of cores, e.g. "2" or "0.5"`, "builder.cpu"),
+			},
+			{
+				Config:      config(`memory = "8 GB"`),
+				PlanOnly:    true,
+				ExpectError: messageAt(`"8 GB" is not a memory size`, "builder.memory"),
+			},
+			{
+				Config:      config(`cpu = terraform_data.cpu.output`),
+				ExpectError: messageAt(`"two" is not an amount of CPU`, "builder.cpu"),
+			},
+		},
+	})
+	if b := e.standIn.Builds(); len(b) != 0 {
+		t.Errorf("a build ran with a bad CPU amount: %v", b)
+	}
 }

@@ -6,22 +6,55 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// proxyPublicSelector selects z2jh's public proxy Services.
-const proxyPublicSelector = "component=proxy-public"
+// Selectors of z2jh's objects that carry a hub's public address.
+const (
+	proxyPublicSelector = "component=proxy-public"
+	ingressSelector     = "component=ingress"
+	// ingressName is the chart's Ingress (without fullnameOverride).
+	ingressName = "jupyterhub"
+)
 
 // addressCacheTTL bounds how long one listing of every hub's public Service
-// answers for: a refresh of many hubs then costs one request, not one per hub.
+// (or Ingress) answers for: a refresh of many hubs then costs one request,
+// not one per hub.
 const addressCacheTTL = 20 * time.Second
 
+// addressCache is one cluster-wide listing of one kind of object, by the
+// release it belongs to.
 type addressCache struct {
 	mu        sync.Mutex
 	at        time.Time
 	byRelease map[string]string // namespace/release -> address
 	listed    bool              // false: cluster-wide listing not allowed, GET per namespace
+}
+
+// answer returns the release's address from a listing made at most
+// addressCacheTTL ago, listing again with list when needed; ok is false when
+// listing across namespaces is not allowed and the caller must read the one
+// object itself.
+func (a *addressCache) answer(namespace, name string, list func() (map[string]string, error)) (string, bool, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.byRelease == nil || time.Since(a.at) > addressCacheTTL {
+		found, err := list()
+		switch {
+		case apierrors.IsForbidden(err):
+			a.byRelease, a.listed, a.at = map[string]string{}, false, time.Now()
+		case err != nil:
+			return "", false, err
+		default:
+			a.byRelease, a.listed, a.at = found, true, time.Now()
+		}
+	}
+	if !a.listed {
+		return "", false, nil
+	}
+	return a.byRelease[namespace+"/"+name], true, nil
 }
 
 // PublicAddress returns the external address (IP or host name) the cloud gave
@@ -31,7 +64,19 @@ type addressCache struct {
 // where listing across namespaces is not allowed it reads the one Service.
 func (c *Client) PublicAddress(ctx context.Context, namespace, name string, fresh bool) (string, error) {
 	if !fresh {
-		if addr, ok, err := c.cachedAddress(ctx, namespace, name); ok || err != nil {
+		addr, ok, err := c.addresses.answer(namespace, name, func() (map[string]string, error) {
+			list, err := c.clientset.CoreV1().Services("").List(ctx, metav1.ListOptions{LabelSelector: proxyPublicSelector})
+			if err != nil {
+				return nil, err
+			}
+			out := map[string]string{}
+			for i := range list.Items {
+				svc := &list.Items[i]
+				out[svc.Namespace+"/"+svc.Labels["release"]] = loadBalancerAddress(svc)
+			}
+			return out, nil
+		})
+		if ok || err != nil {
 			return addr, err
 		}
 	}
@@ -45,31 +90,36 @@ func (c *Client) PublicAddress(ctx context.Context, namespace, name string, fres
 	return loadBalancerAddress(svc), nil
 }
 
-// cachedAddress answers from the shared listing; ok is false when the
-// listing is not allowed and the caller must read the Service itself.
-func (c *Client) cachedAddress(ctx context.Context, namespace, name string) (string, bool, error) {
-	a := &c.addresses
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.byRelease == nil || time.Since(a.at) > addressCacheTTL {
-		list, err := c.clientset.CoreV1().Services("").List(ctx, metav1.ListOptions{LabelSelector: proxyPublicSelector})
-		switch {
-		case apierrors.IsForbidden(err):
-			a.byRelease, a.listed, a.at = map[string]string{}, false, time.Now()
-		case err != nil:
-			return "", false, err
-		default:
-			a.byRelease, a.listed, a.at = map[string]string{}, true, time.Now()
-			for i := range list.Items {
-				svc := &list.Items[i]
-				a.byRelease[svc.Namespace+"/"+svc.Labels["release"]] = loadBalancerAddress(svc)
+// IngressAddress returns the address the ingress controller published in the
+// status of a hub's Ingress (its load balancer's IP or host name), or "" when
+// it has none yet. Like PublicAddress, it answers from one shared listing
+// unless fresh; hubs without an ingress never cause that listing.
+func (c *Client) IngressAddress(ctx context.Context, namespace, name string, fresh bool) (string, error) {
+	if !fresh {
+		addr, ok, err := c.ingressAddresses.answer(namespace, name, func() (map[string]string, error) {
+			list, err := c.clientset.NetworkingV1().Ingresses("").List(ctx, metav1.ListOptions{LabelSelector: ingressSelector})
+			if err != nil {
+				return nil, err
 			}
+			out := map[string]string{}
+			for i := range list.Items {
+				ing := &list.Items[i]
+				out[ing.Namespace+"/"+ing.Labels["release"]] = ingressStatusAddress(ing)
+			}
+			return out, nil
+		})
+		if ok || err != nil {
+			return addr, err
 		}
 	}
-	if !a.listed {
-		return "", false, nil
+	ing, err := c.clientset.NetworkingV1().Ingresses(namespace).Get(ctx, ingressName, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return "", nil
 	}
-	return a.byRelease[namespace+"/"+name], true, nil
+	if err != nil {
+		return "", err
+	}
+	return ingressStatusAddress(ing), nil
 }
 
 func loadBalancerAddress(svc *corev1.Service) string {
@@ -77,9 +127,27 @@ func loadBalancerAddress(svc *corev1.Service) string {
 		return ""
 	}
 	for _, ing := range svc.Status.LoadBalancer.Ingress {
-		if host := ing.Hostname + ing.IP; host != "" {
-			return host
+		if addr := firstOf(ing.IP, ing.Hostname); addr != "" {
+			return addr
 		}
 	}
 	return ""
+}
+
+func ingressStatusAddress(ing *networkingv1.Ingress) string {
+	for _, lb := range ing.Status.LoadBalancer.Ingress {
+		if addr := firstOf(lb.IP, lb.Hostname); addr != "" {
+			return addr
+		}
+	}
+	return ""
+}
+
+// firstOf prefers a load balancer's IP (for an A record) to its host name
+// (a CNAME, as AWS gives).
+func firstOf(ip, hostname string) string {
+	if ip != "" {
+		return ip
+	}
+	return hostname
 }

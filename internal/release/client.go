@@ -40,7 +40,8 @@ type Client struct {
 	discovery     discovery.CachedDiscoveryInterface
 	discoveryErr  error
 
-	addresses addressCache
+	addresses        addressCache
+	ingressAddresses addressCache
 }
 
 // New returns a Client for the cluster cfg points at.

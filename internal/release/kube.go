@@ -136,8 +136,8 @@ func (k *waitingKube) Delete(resources kube.ResourceList) (*kube.Result, []error
 }
 
 func (k *waitingKube) Wait(resources kube.ResourceList, timeout time.Duration) error {
-	k.progress.set("waiting for the Deployments to become available")
-	if err := k.waiter.Wait(k.ctx, deploymentsIn(resources), k.budget(timeout)); err != nil {
+	k.progress.set("waiting for the Deployments, StatefulSets and DaemonSets to become ready")
+	if err := k.waiter.Wait(k.ctx, workloadsIn(resources), k.budget(timeout)); err != nil {
 		return k.progress.waitFailed(err)
 	}
 	return nil

@@ -8,35 +8,41 @@ import (
 	"time"
 
 	"helm.sh/helm/v3/pkg/kube"
-	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 )
 
-// ObjectRef names a namespaced object.
-type ObjectRef struct{ Namespace, Name string }
+// ObjectRef names a namespaced object; Kind is set for workloads.
+type ObjectRef struct{ Kind, Namespace, Name string }
 
-func deploymentsIn(resources kube.ResourceList) []ObjectRef {
+func (r ObjectRef) String() string { return r.Kind + " " + r.Namespace + "/" + r.Name }
+
+// workloadsIn lists the objects of a release that Apply waits for: its
+// Deployments, StatefulSets and DaemonSets.
+func workloadsIn(resources kube.ResourceList) []ObjectRef {
 	var out []ObjectRef
 	for _, info := range resources {
-		if info.Mapping != nil && info.Mapping.GroupVersionKind.Kind == "Deployment" {
-			out = append(out, ObjectRef{Namespace: info.Namespace, Name: info.Name})
+		if info.Mapping == nil {
+			continue
+		}
+		if kind := info.Mapping.GroupVersionKind.Kind; workloadKinds[kind] != nil {
+			out = append(out, ObjectRef{Kind: kind, Namespace: info.Namespace, Name: info.Name})
 		}
 	}
 	return out
 }
 
-// Waiter waits for Deployments to become available by watching them.
+// Waiter waits for workloads (Deployments, StatefulSets, DaemonSets) to be
+// ready, and for hooks to complete, by watching them.
 type Waiter struct {
 	Client kubernetes.Interface
 	Logf   func(format string, args ...any)
 }
 
-// NotReadyError says what did not become ready in time (Deployments, or a
+// NotReadyError says what did not become ready in time (workloads, or a
 // hook), and why.
 type NotReadyError struct {
 	// What did not happen, e.g. "the pre-install hook Job hook-image-awaiter did not complete".
@@ -53,31 +59,57 @@ func (e *NotReadyError) Error() string {
 	return fmt.Sprintf("%s after %s:\n%s", what, e.Timeout.Round(time.Second), strings.Join(e.Reasons, "\n"))
 }
 
-// Wait returns when every Deployment in refs is available, or after timeout
-// with a NotReadyError naming the ones that are not, their pods' states and
-// their latest events.
+// Wait returns when every workload in refs is ready (see Ready), or after
+// timeout with a NotReadyError naming the ones that are not, their pods'
+// states and their latest events.
 func (w *Waiter) Wait(ctx context.Context, refs []ObjectRef, timeout time.Duration) error {
 	if len(refs) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	byNamespace := map[string]map[string]bool{}
+	type group struct{ kind, ns string }
+	groups := map[group]map[string]bool{}
+	var order []group
 	for _, r := range refs {
-		if byNamespace[r.Namespace] == nil {
-			byNamespace[r.Namespace] = map[string]bool{}
+		g := group{r.Kind, r.Namespace}
+		if groups[g] == nil {
+			groups[g] = map[string]bool{}
+			order = append(order, g)
 		}
-		byNamespace[r.Namespace][r.Name] = false
+		groups[g][r.Name] = false
 	}
-	for ns, pending := range byNamespace {
-		if err := w.waitNamespace(ctx, ns, pending); err != nil {
+	for _, g := range order {
+		if err := w.waitKind(ctx, workloadKinds[g.kind], g.ns, groups[g]); err != nil {
 			if ctx.Err() == nil {
 				return err
 			}
-			return &NotReadyError{What: "Deployments not available", Timeout: timeout, Reasons: w.explain(context.Background(), ns, pending)}
+			var reasons, kinds []string
+			var states []map[string]bool
+			for _, g := range order {
+				reasons = append(reasons, w.explain(context.Background(), g.kind, g.ns, groups[g])...)
+				kinds, states = append(kinds, g.kind), append(states, groups[g])
+			}
+			return &NotReadyError{What: notReadyWhat(kinds, states), Timeout: timeout, Reasons: reasons}
 		}
 	}
 	return nil
+}
+
+// notReadyWhat names the kinds still not ready, e.g. "StatefulSets, DaemonSets not ready".
+func notReadyWhat(kinds []string, ready []map[string]bool) string {
+	var names []string
+	seen := map[string]bool{}
+	for i, k := range kinds {
+		if !allTrue(ready[i]) && !seen[k] {
+			seen[k] = true
+			names = append(names, k+"s")
+		}
+	}
+	if len(names) == 1 && names[0] == "Deployments" {
+		return "Deployments not available"
+	}
+	return strings.Join(names, ", ") + " not ready"
 }
 
 func (w *Waiter) logf(format string, args ...any) {
@@ -86,22 +118,21 @@ func (w *Waiter) logf(format string, args ...any) {
 	}
 }
 
-// waitNamespace lists the Deployments once, then follows a watch from that
-// point; a closed watch is resumed from a fresh list.
-func (w *Waiter) waitNamespace(ctx context.Context, ns string, ready map[string]bool) error {
-	deployments := w.Client.AppsV1().Deployments(ns)
+// waitKind lists one kind's objects in a namespace once, then follows a
+// watch from that point; a closed watch is resumed from a fresh list.
+func (w *Waiter) waitKind(ctx context.Context, k *workloadKind, ns string, ready map[string]bool) error {
 	for {
-		list, err := deployments.List(ctx, metav1.ListOptions{})
+		objs, rv, err := k.list(ctx, w.Client, ns)
 		if err != nil {
 			return err
 		}
-		for i := range list.Items {
-			w.observe(&list.Items[i], ready)
+		for _, o := range objs {
+			w.observe(k, o, ready)
 		}
 		if allTrue(ready) {
 			return nil
 		}
-		watcher, err := deployments.Watch(ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
+		watcher, err := k.watch(ctx, w.Client, ns, rv)
 		if err != nil {
 			return err
 		}
@@ -109,8 +140,8 @@ func (w *Waiter) waitNamespace(ctx context.Context, ns string, ready map[string]
 			if ev.Type == watch.Error {
 				break
 			}
-			if d, ok := ev.Object.(*appsv1.Deployment); ok && ev.Type != watch.Deleted {
-				w.observe(d, ready)
+			if o, ok := ev.Object.(metav1.Object); ok && ev.Type != watch.Deleted {
+				w.observe(k, o, ready)
 			}
 			if allTrue(ready) {
 				watcher.Stop()
@@ -124,29 +155,18 @@ func (w *Waiter) waitNamespace(ctx context.Context, ns string, ready map[string]
 	}
 }
 
-func (w *Waiter) observe(d *appsv1.Deployment, ready map[string]bool) {
-	was, tracked := ready[d.Name]
+func (w *Waiter) observe(k *workloadKind, o metav1.Object, ready map[string]bool) {
+	was, tracked := ready[o.GetName()]
 	if !tracked {
 		return
 	}
-	now := Available(d)
+	now := k.ready(o)
 	if now != was {
-		ready[d.Name] = now
+		ready[o.GetName()] = now
 		if now {
-			w.logf("deployment %s/%s is available", d.Namespace, d.Name)
+			w.logf("%s %s/%s is ready", strings.ToLower(k.name), o.GetNamespace(), o.GetName())
 		}
 	}
-}
-
-// Available reports whether a Deployment has rolled out completely: the
-// controller saw the latest spec and every desired replica is updated and available.
-func Available(d *appsv1.Deployment) bool {
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
-	s := d.Status
-	return s.ObservedGeneration >= d.Generation && s.UpdatedReplicas >= want && s.AvailableReplicas >= want && s.Replicas == s.UpdatedReplicas
 }
 
 func allTrue(m map[string]bool) bool {
@@ -158,11 +178,12 @@ func allTrue(m map[string]bool) bool {
 	return true
 }
 
-// explain describes each Deployment still not available: replica counts,
-// each pod's state and reason, and the latest events about them.
-func (w *Waiter) explain(ctx context.Context, ns string, ready map[string]bool) []string {
+// explain describes each workload still not ready: its counts, each pod's
+// state and reason, images that do not pull, and the latest events about them.
+func (w *Waiter) explain(ctx context.Context, kind, ns string, ready map[string]bool) []string {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
+	k := workloadKinds[kind]
 	var names []string
 	for n, ok := range ready {
 		if !ok {
@@ -170,40 +191,72 @@ func (w *Waiter) explain(ctx context.Context, ns string, ready map[string]bool) 
 		}
 	}
 	sort.Strings(names)
+	if len(names) == 0 {
+		return nil
+	}
 	events, _ := w.Client.CoreV1().Events(ns).List(ctx, metav1.ListOptions{})
 	var out []string
 	for _, name := range names {
-		d, err := w.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		o, err := k.get(ctx, w.Client, ns, name)
 		if err != nil {
-			out = append(out, fmt.Sprintf("Deployment %s/%s: %v", ns, name, err))
+			out = append(out, fmt.Sprintf("%s %s/%s: %v", kind, ns, name, err))
 			continue
 		}
-		want := int32(1)
-		if d.Spec.Replicas != nil {
-			want = *d.Spec.Replicas
+		if k.ready(o) {
+			// Not waited for yet when the time ran out on another workload.
+			ready[name] = true
+			continue
 		}
-		out = append(out, fmt.Sprintf("Deployment %s/%s: %d of %d replicas available", ns, name, d.Status.AvailableReplicas, want))
-		involved := map[string]bool{"Deployment/" + name: true}
-		if sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector); err == nil {
-			pods, _ := w.Client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
-			if pods != nil {
-				for _, p := range pods.Items {
+		out = append(out, fmt.Sprintf("%s %s/%s: %s", kind, ns, name, k.status(o)))
+		involved := map[string]bool{kind + "/" + name: true}
+		var pods []corev1.Pod
+		if sel, err := metav1.LabelSelectorAsSelector(k.selector(o)); err == nil {
+			list, _ := w.Client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+			if list != nil {
+				for _, p := range list.Items {
+					if !ownedBy(&p, o) && kind != "Deployment" {
+						continue
+					}
+					pods = append(pods, p)
 					involved["Pod/"+p.Name] = true
-					out = append(out, "  "+podState(&p))
+					for _, ref := range p.OwnerReferences {
+						involved[ref.Kind+"/"+ref.Name] = true
+					}
+					if len(pods) <= maxPodsExplained {
+						out = append(out, "  "+podState(&p))
+					}
 				}
 			}
-			rss, _ := w.Client.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.Set(d.Spec.Selector.MatchLabels).String()})
-			if rss != nil {
-				for _, rs := range rss.Items {
-					involved["ReplicaSet/"+rs.Name] = true
+			if kind == "Deployment" {
+				// A ReplicaSet that cannot create pods (quota, admission) says so in its events.
+				rss, _ := w.Client.AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{LabelSelector: sel.String()})
+				if rss != nil {
+					for _, rs := range rss.Items {
+						involved["ReplicaSet/"+rs.Name] = true
+					}
 				}
+			}
+			if len(pods) > maxPodsExplained {
+				out = append(out, fmt.Sprintf("  ... and %d more pods", len(pods)-maxPodsExplained))
 			}
 		}
+		out = append(out, unpulledImages(pods)...)
 		if events != nil {
 			out = append(out, latestEvents(events.Items, involved, 5)...)
 		}
 	}
 	return out
+}
+
+// ownedBy reports whether pod p is controlled by o (selectors of
+// StatefulSets and DaemonSets may match other pods).
+func ownedBy(p *corev1.Pod, o metav1.Object) bool {
+	for _, ref := range p.OwnerReferences {
+		if ref.UID == o.GetUID() {
+			return true
+		}
+	}
+	return false
 }
 
 func podState(p *corev1.Pod) string {

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
 )
 
 const (
@@ -26,7 +29,10 @@ type Node struct {
 	CPU     string // allocatable, a Kubernetes quantity
 	Memory  string
 	GPUs    int64
-	Taints  []corev1.Taint
+	// Pods is the most pods the node takes; 0 means Kubernetes' default, 110.
+	// GKE allows up to 256 per node; a bench of many hubs on few nodes needs it.
+	Pods   int64
+	Taints []corev1.Taint
 }
 
 // DefaultNodes is a small community cluster: one core node for the hub and
@@ -51,10 +57,14 @@ func registerNode(ctx context.Context, client kubernetes.Interface, n Node) erro
 	if n.Purpose != "" {
 		labels[NodePurposeLabel] = n.Purpose
 	}
+	pods := n.Pods
+	if pods == 0 {
+		pods = 110
+	}
 	resources := corev1.ResourceList{
 		corev1.ResourceCPU:    resource.MustParse(n.CPU),
 		corev1.ResourceMemory: resource.MustParse(n.Memory),
-		corev1.ResourcePods:   resource.MustParse("110"),
+		corev1.ResourcePods:   *resource.NewQuantity(pods, resource.DecimalSI),
 	}
 	if n.GPUs > 0 {
 		resources[GPUResource] = *resource.NewQuantity(n.GPUs, resource.DecimalSI)
@@ -71,15 +81,67 @@ func registerNode(ctx context.Context, client kubernetes.Interface, n Node) erro
 	if err != nil {
 		return err
 	}
-	// Status is a subresource: capacity set at creation may be dropped, so set it here.
-	created.Status.Capacity = resources
-	created.Status.Allocatable = resources
-	_, err = client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{})
-	return err
+	// Status is a subresource: capacity set at creation may be dropped, so
+	// set it here, again if kwok updated the node in between.
+	return setNodeStatus(ctx, client, created.Name, func(st *corev1.NodeStatus) {
+		st.Capacity = resources
+		st.Allocatable = resources
+	})
+}
+
+func setNodeStatus(ctx context.Context, client kubernetes.Interface, name string, change func(*corev1.NodeStatus)) error {
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		node, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		change(&node.Status)
+		_, err = client.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{})
+		return err
+	})
 }
 
 func randomToken() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// AddNode registers one more simulated node for a test and removes it when
+// the test ends. Give it a taint, or tests that count the default nodes
+// may place pods on it.
+func (cp *ControlPlane) AddNode(t testing.TB, n Node) {
+	t.Helper()
+	client, ctx := cp.testClient(t)
+	t.Cleanup(func() {
+		_ = client.CoreV1().Nodes().Delete(context.Background(), n.Name, metav1.DeleteOptions{})
+	})
+	if err := registerNode(ctx, client, n); err != nil {
+		t.Fatalf("adding node %s: %v", n.Name, err)
+	}
+}
+
+// SetNodeMemory changes what a node offers pods, as a resized pool would.
+func (cp *ControlPlane) SetNodeMemory(t testing.TB, name, memory string) {
+	t.Helper()
+	client, ctx := cp.testClient(t)
+	err := setNodeStatus(ctx, client, name, func(st *corev1.NodeStatus) {
+		st.Allocatable[corev1.ResourceMemory] = resource.MustParse(memory)
+		st.Capacity[corev1.ResourceMemory] = resource.MustParse(memory)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testClient is a client and a 30-second context for one test's change.
+func (cp *ControlPlane) testClient(t testing.TB) (kubernetes.Interface, context.Context) {
+	t.Helper()
+	client, err := cp.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return client, ctx
 }

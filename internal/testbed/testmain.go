@@ -17,6 +17,9 @@ import (
 // (TF_ACC set) always get it.
 const EnvRun = "TWOI2CHUB_TESTBED"
 
+// EnvTimeout overrides how long the control plane may take to start, e.g. "5m".
+const EnvTimeout = "TWOI2CHUB_TESTBED_TIMEOUT"
+
 var shared *ControlPlane
 
 // Wanted reports whether this test run should start a control plane.
@@ -29,7 +32,12 @@ func RunMain(m *testing.M) int {
 	if !Wanted() {
 		return m.Run()
 	}
-	cp, err := Start(context.Background(), Options{Logf: log.Printf})
+	opts := Options{Logf: log.Printf}
+	// A loaded machine (several runs on two cores) may need longer to start.
+	if d, err := time.ParseDuration(os.Getenv(EnvTimeout)); err == nil {
+		opts.Timeout = d
+	}
+	cp, err := Start(context.Background(), opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testbed: cannot start the local control plane: %v\n", err)
 		return 1

@@ -106,6 +106,18 @@ func Memory(s string) error {
 	return nil
 }
 
+// cpuRe is a number of cores ("2", "0.5") or of millicores ("500m").
+var cpuRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?m?$`)
+
+// CPU checks an amount of CPU for a Kubernetes request: "2", "0.5", "500m".
+func CPU(s string) error {
+	q, err := resource.ParseQuantity(s)
+	if err != nil || q.Sign() <= 0 || !cpuRe.MatchString(s) {
+		return fmt.Errorf("%q is not an amount of CPU: write a number of cores, e.g. \"2\" or \"0.5\", or of millicores, e.g. \"500m\"", s)
+	}
+	return nil
+}
+
 // Storage checks a volume size: a Kubernetes quantity such as "10Gi".
 func Storage(s string) error {
 	q, err := resource.ParseQuantity(s)

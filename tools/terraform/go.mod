@@ -1,6 +1,8 @@
-// Tools module: builds the Terraform CLI the acceptance tests and docs use.
-// v1.8.5: later tags carry replace directives that a consumer module cannot
-// honour, so this is the newest that builds from the module proxy as is.
+// Tools module: builds the oldest Terraform CLI the acceptance tests run
+// (terraform-1.8.5, a smoke set; see GNUmakefile). v1.8.5 is also the newest
+// that builds as a dependency: later tags carry replace directives that only
+// their own module honours, so tools/build.sh builds the newest Terraform
+// inside its own module directory instead.
 module github.com/2i2c-org/terraform-provider-twoi2chub/tools/terraform
 
 go 1.26.0

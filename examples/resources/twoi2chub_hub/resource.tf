@@ -1,6 +1,8 @@
 # A hackweek's hub: HTTPS from Let's Encrypt, a pinned default image, three
-# server sizes (one with a GPU), 20Gi home directories, idle servers stopped
-# after 30 minutes, and the hub and proxy kept on the core node pool.
+# server sizes (a large one on its own node pool, one with a GPU), 20Gi home directories, JupyterLab with the
+# course material pulled at start and shared data mounted read-only, at most
+# 200 servers, idle servers stopped after 30 minutes, and the hub and proxy
+# kept on the core node pool.
 resource "twoi2chub_hub" "hackweek" {
   name      = "hackweek"
   namespace = "hackweek"
@@ -31,6 +33,20 @@ resource "twoi2chub_hub" "hackweek" {
         { display_name = "Scientific Python", image = "quay.io/jupyter/scipy-notebook:2025-01-06", default = true },
         { display_name = "R", image = "quay.io/jupyter/r-notebook:2025-01-06" },
       ]
+      # Or any image of the community's own registry, typed in on the form.
+      unlisted_image = {
+        display_name       = "Other image"
+        validation_regex   = "^quay.io/hackweek/.+:.+$"
+        validation_message = "An image of quay.io/hackweek with a tag"
+      }
+      # On the high-memory pool, tainted so that only these servers go there;
+      # the plan checks that its nodes have 8G to give.
+      node_selector = { "cloud.google.com/gke-nodepool" = "user-highmem" }
+      tolerations   = [{ key = "hub.jupyter.org/dedicated", value = "highmem", effect = "NoSchedule" }]
+      node_affinity = {
+        preferred = [{ weight = 50, key = "cloud.google.com/gke-spot", operator = "DoesNotExist" }]
+      }
+      environment = { OMP_NUM_THREADS = "4" }
     },
     {
       display_name = "GPU: 1 NVIDIA T4"
@@ -61,9 +77,28 @@ resource "twoi2chub_hub" "hackweek" {
     user = "prefer"
   }
 
+  # What every server gets, whichever profile is chosen.
+  user_servers = {
+    default_url   = "/lab"
+    start_timeout = 600
+    environment   = { TZ = "Europe/Paris" }
+    environment_from_secrets = {
+      GITHUB_TOKEN = { secret_name = "hackweek-github", key = "token" }
+    }
+    volumes = [
+      { name = "shared-data", mount_path = "/home/jovyan/shared-data", read_only = true, nfs = { server = "10.0.0.2", path = "/data" } },
+    ]
+    lifecycle_hooks = {
+      post_start = ["gitpuller", "https://github.com/example/hackweek", "main", "hackweek"]
+    }
+  }
+
+  limits        = { active_servers = 200, concurrent_spawns = 20 }
+  named_servers = { enabled = true, limit_per_user = 2 }
+
   # Anything without a typed attribute, merged over the rest.
   extra_values = yamlencode({
-    singleuser = { defaultUrl = "/lab" }
+    singleuser = { extraLabels = { community = "hackweek" } }
   })
 
   timeouts = {

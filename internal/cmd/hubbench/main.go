@@ -69,7 +69,14 @@ func main() {
 	}
 
 	ctx := context.Background()
-	cp, err := testbed.Start(ctx, testbed.Options{Logf: log.Printf, Timeout: 2 * time.Minute})
+	// 50 hubs of the real chart put about 100 image-puller pods on each user
+	// node (two DaemonSets per hub): more than Kubernetes' default of 110 pods
+	// per node allows while one hub's hook runs. GKE allows 256.
+	nodes := testbed.DefaultNodes()
+	for i := range nodes {
+		nodes[i].Pods = 256
+	}
+	cp, err := testbed.Start(ctx, testbed.Options{Logf: log.Printf, Timeout: 2 * time.Minute, Nodes: nodes})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Command plancheck plans one run of a module's tests and checks the whole
 // plan (`show -json`) where `terraform test` assertions cannot reach: every
-// planned resource whose schema takes labels carries the given label, and
+// planned resource whose schema takes labels (or tags) carries the given label, and
 // named resources are planned while named attributes are still unknown.
 //
 //	go run ./internal/cmd/plancheck -cli tools/bin/tofu -run stack.tftest.hcl:defaults \
@@ -36,9 +36,11 @@ var notBillingLabels = map[string]bool{
 	"google_container_cluster:node_config.labels":   true, // Kubernetes node labels
 	"google_container_node_pool:node_config.labels": true,
 	"google_billing_budget:budget_filter.labels":    true, // which costs the budget counts
+	"aws_eks_node_group:labels":                     true, // Kubernetes node labels
 }
 
-var labelAttributes = map[string]bool{"labels": true, "resource_labels": true, "user_labels": true}
+// Billing label maps: Google's labels, AWS's and Azure's tags.
+var labelAttributes = map[string]bool{"labels": true, "resource_labels": true, "user_labels": true, "tags": true}
 
 func main() {
 	cli := flag.String("cli", "terraform", "Terraform or OpenTofu binary")
@@ -210,6 +212,11 @@ func checkLabels(typ, path string, block schemaBlock, after, unknown any, label 
 	for name := range block.Attributes {
 		at := path + name
 		if !labelAttributes[name] || notBillingLabels[typ+":"+at] {
+			continue
+		}
+		// Google's `tags` are network tags or resource-manager tags, not
+		// billing labels (those are its `labels`).
+		if name == "tags" && strings.HasPrefix(typ, "google_") {
 			continue
 		}
 		switch v := obj[name].(type) {

@@ -37,3 +37,18 @@ func TestCheckLabelsWalksNestedBlocksAndSkipsNonBillingMaps(t *testing.T) {
 		t.Errorf("checkLabels = %q, want %q", got, want)
 	}
 }
+
+func TestCheckLabelsReadsTagsAndSkipsEKSNodeLabels(t *testing.T) {
+	var block schemaBlock
+	if err := json.Unmarshal([]byte(`{"attributes": {"labels": {}, "tags": {}, "tags_all": {}}}`), &block); err != nil {
+		t.Fatal(err)
+	}
+	var after any
+	_ = json.Unmarshal([]byte(`{"labels": {"hub.jupyter.org/node-purpose": "user"}, "tags": {"Name": "x"}, "tags_all": {}}`), &after)
+	got := checkLabels("aws_eks_node_group", "", block, after, nil, "twoi2chub-community")
+	// tags are checked; the node group's Kubernetes labels and the computed tags_all are not.
+	want := []string{"tags lacks the label twoi2chub-community"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("checkLabels = %q, want %q", got, want)
+	}
+}

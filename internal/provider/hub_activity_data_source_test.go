@@ -1,0 +1,265 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubactivity"
+)
+
+// realHub is a JupyterHub from Debian's jupyterhub package running on
+// loopback with the dummy authenticator: the activity service with its
+// read-only token, and an admin service the test drives it with.
+type realHub struct {
+	url, token, admin string
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func randomToken(t *testing.T) string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// singleuserStandIn is the command of users' servers: an HTTP server at the
+// address JupyterHub gives it, enough for the hub to see it start.
+const singleuserStandIn = `import http.server, os, urllib.parse
+u = urllib.parse.urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+http.server.HTTPServer((u.hostname, u.port), H).serve_forever()
+`
+
+// startRealHub starts JupyterHub, or skips when it is not installed.
+func startRealHub(t *testing.T) *realHub {
+	t.Helper()
+	bin, err := exec.LookPath("jupyterhub")
+	if err != nil {
+		t.Skip("jupyterhub is not installed: apt-get install jupyterhub node-configurable-http-proxy")
+	}
+	dir := t.TempDir()
+	h := &realHub{token: randomToken(t), admin: randomToken(t)}
+	port := freePort(t)
+	h.url = fmt.Sprintf("http://127.0.0.1:%d/", port)
+	if err := os.WriteFile(filepath.Join(dir, "singleuser.py"), []byte(singleuserStandIn), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = %d
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = %d
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d"
+c.JupyterHub.db_url = "sqlite:///%s/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "%s/cookie_secret"
+c.ConfigurableHTTPProxy.pid_file = "%s/proxy.pid"
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.admin_users = {"ada"}
+c.JupyterHub.spawner_class = "simple"
+c.Spawner.cmd = ["python3", "%s/singleuser.py"]
+c.JupyterHub.services = [
+    {"name": %q, "api_token": %q},
+    {"name": "tester", "api_token": %q},
+]
+c.JupyterHub.load_roles = [
+    {"name": "activity-reader", "scopes": %s, "services": [%q]},
+    {"name": "tester", "scopes": ["admin:users", "admin:servers", "users:activity"], "services": ["tester"]},
+]
+`, port, freePort(t), freePort(t), dir, dir, dir, dir, hubactivity.ServiceName, h.token, h.admin, pyList(hubactivity.Scopes), hubactivity.ServiceName)
+	if err := os.WriteFile(filepath.Join(dir, "jupyterhub_config.py"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-f", filepath.Join(dir, "jupyterhub_config.py"))
+	cmd.Dir = dir
+	// Debian's configurable-http-proxy finds its modules there; this Node.js does not look by itself.
+	cmd.Env = append(os.Environ(), "NODE_PATH=/usr/share/nodejs")
+	log, err := os.Create(filepath.Join(dir, "jupyterhub.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	})
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		resp, err := http.Get(h.url + "hub/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return h
+			}
+		}
+		if time.Now().After(deadline) {
+			data, _ := os.ReadFile(filepath.Join(dir, "jupyterhub.log"))
+			t.Fatalf("JupyterHub did not answer /hub/health with 200 in 90s (%v):\n%s", err, data)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func pyList(s []string) string {
+	data, _ := json.Marshal(s)
+	return string(data)
+}
+
+// call makes an API request as the admin service.
+func (h *realHub) call(t *testing.T, method, path string, body any) []byte {
+	t.Helper()
+	var r *bytes.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		r = bytes.NewReader(data)
+	} else {
+		r = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, h.url+"hub/api/"+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "token "+h.admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, out.String())
+	}
+	return out.Bytes()
+}
+
+// populate makes four users: ada (admin, active now, her server running),
+// bob (active 2 days ago), cy (10 days ago), dee (40 days ago).
+func (h *realHub) populate(t *testing.T) {
+	t.Helper()
+	h.call(t, "POST", "users", map[string]any{"usernames": []string{"ada", "bob", "cy", "dee"}})
+	h.call(t, "POST", "users/ada/server", nil)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var u hubactivity.User
+		_ = json.Unmarshal(h.call(t, "GET", "users/ada", nil), &u)
+		if s, ok := u.Servers[""]; ok && s.Ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("ada's server did not start in 60s")
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	now := time.Now().UTC()
+	for name, ago := range map[string]time.Duration{"ada": 0, "bob": 48 * time.Hour, "cy": 240 * time.Hour, "dee": 960 * time.Hour} {
+		h.call(t, "POST", "users/"+name+"/activity", map[string]any{"last_activity": now.Add(-ago).Format("2006-01-02T15:04:05.000000Z")})
+	}
+}
+
+// TestAccHubActivityRealJupyterHub reads a real JupyterHub's users with the
+// read-only service token kept in a Kubernetes Secret.
+func TestAccHubActivityRealJupyterHub(t *testing.T) {
+	cp := testAccPreCheck(t)
+	h := startRealHub(t)
+	h.populate(t)
+	cs, err := cp.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := cp.Namespace(t)
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hub", Namespace: ns}, Data: map[string][]byte{hubactivity.TokenKey: []byte(h.token)}}
+	if _, err := cs.CoreV1().Secrets(ns).Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Servers are seconds old: a max_age of one second makes ada's past it.
+	time.Sleep(1100 * time.Millisecond)
+	config := func(body string) string {
+		return providerKubeconfig(cp) + fmt.Sprintf(`
+data "twoi2chub_hub_activity" "test" {
+  namespace = %q
+  hub_url   = %q
+%s
+}
+`, ns, h.url, body)
+	}
+	addr := "data.twoi2chub_hub_activity.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`  max_age = "1s"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("users"), knownvalue.Int64Exact(4)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("admins"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ada")})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("active_users_24h"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("active_users_7d"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("active_users_30d"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("running_servers"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("servers_past_max_age").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("ada")),
+					noneInState{"the hub's API token", func() []string { return []string{h.token} }},
+				},
+			},
+			{
+				Config: config(``),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("servers_past_max_age"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				Config:      config(`  token_key = "missing"`),
+				ExpectError: regexp.MustCompile(`No API token in the Secret`),
+			},
+		},
+	})
+	// The token reads and lists, nothing more: it cannot stop a server.
+	req, _ := http.NewRequest("DELETE", h.url+"hub/api/users/ada/server", nil)
+	req.Header.Set("Authorization", "token "+h.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the activity token stopped a server: %d", resp.StatusCode)
+	}
+}

@@ -1,0 +1,51 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/nodefit"
+)
+
+// nodeListTimeout bounds the one read of the cluster's nodes in a plan.
+const nodeListTimeout = 10 * time.Second
+
+// checkNodes reads the cluster's nodes (one request) and reports each
+// profile, or the default server, that none of them can run, at the
+// attribute to change. Called only when the hub's values change.
+func (r *HubResource) checkNodes(ctx context.Context, hub hubvalues.Hub, diags *diag.Diagnostics) {
+	if r.data.conn.Unknown() {
+		return
+	}
+	client, err := r.data.conn.Clientset()
+	if err != nil {
+		return // the connection error is reported where the cluster is needed
+	}
+	ctx, cancel := context.WithTimeout(ctx, nodeListTimeout)
+	defer cancel()
+	nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("profiles"), "Servers not checked against the cluster's nodes",
+			fmt.Sprintf("Could not list the cluster's nodes to check that each profile fits one (%v). The plan goes on; "+
+				"to have it checked, let the provider's credentials list nodes (ClusterRole rule: nodes, list).", err))
+		return
+	}
+	reportNodeFindings(nodefit.Check(hub, nodes.Items), diags)
+}
+
+// reportNodeFindings turns findings into diagnostics at their attributes.
+func reportNodeFindings(findings []nodefit.Finding, diags *diag.Diagnostics) {
+	for _, f := range findings {
+		if f.Warning {
+			diags.AddAttributeWarning(attrPath(f.Attr), f.Summary, f.Detail)
+		} else {
+			addAttrError(diags, attrPath(f.Attr), f.Summary, f.Detail)
+		}
+	}
+}
