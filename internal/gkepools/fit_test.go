@@ -6,82 +6,68 @@ import (
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/gkepools"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/nodefit"
 )
 
-func f(v float64) *float64 { return &v }
-
-// pools as Read gives them for poolsLikeTheModule.
-var modulePools = []gkepools.Pool{
-	{Name: "core", MachineType: "n2-highmem-2", CPUs: 2, MemoryBytes: 16 << 30, MinNodes: 1, MaxNodes: 1,
-		Labels: map[string]string{"hub.jupyter.org/node-purpose": "core", "cloud.google.com/gke-nodepool": "core"}},
-	{Name: "nb-small", MachineType: "n2-highmem-4", CPUs: 4, MemoryBytes: 32 << 30, MaxNodes: 20,
-		Labels: map[string]string{"hub.jupyter.org/node-purpose": "user", "cloud.google.com/gke-nodepool": "nb-small"},
-		Taints: []gkepools.Taint{{"hub.jupyter.org_dedicated", "user", "NoSchedule"}}},
-	{Name: "nb-gpu", MachineType: "n1-standard-8", CPUs: 8, MemoryBytes: 30 << 30, MaxNodes: 2, Spot: true, Accelerators: 1, AcceleratorType: "nvidia-tesla-t4",
-		Labels: map[string]string{"hub.jupyter.org/node-purpose": "user", "cloud.google.com/gke-nodepool": "nb-gpu"},
-		Taints: []gkepools.Taint{{"hub.jupyter.org_dedicated", "user", "NoSchedule"}, {"nvidia.com/gpu", "present", "NoSchedule"}}},
-	{Name: "nb-none", MachineType: "n2-highmem-4", CPUs: 4, MemoryBytes: 32 << 30, MaxNodes: 0,
-		Labels: map[string]string{"hub.jupyter.org/node-purpose": "user", "cloud.google.com/gke-nodepool": "nb-none"}},
+// modulePools are the pools of TestReadFromStandIn as read: a core pool of
+// one node, a user pool and a spot GPU pool both scaled to zero.
+func modulePools() []gkepools.Pool {
+	userTaint := gkepools.Taint{Key: "hub.jupyter.org_dedicated", Value: "user", Effect: "NoSchedule"}
+	return []gkepools.Pool{
+		{Name: "core", MachineType: "n2-highmem-2", CPUs: 2, MemoryBytes: 16 << 30, MinNodes: 1, MaxNodes: 1,
+			Labels: map[string]string{"cloud.google.com/gke-nodepool": "core", nodefit.NodePurposeLabel: "core"}},
+		{Name: "nb-small", MachineType: "n2-highmem-4", CPUs: 4, MemoryBytes: 32 << 30, MaxNodes: 20, Taints: []gkepools.Taint{userTaint},
+			Labels: map[string]string{"cloud.google.com/gke-nodepool": "nb-small", nodefit.NodePurposeLabel: "user"}},
+		{Name: "nb-gpu", MachineType: "n1-standard-8", CPUs: 8, MemoryBytes: 30 << 30, MaxNodes: 2, Spot: true, Accelerators: 1, AcceleratorType: "nvidia-tesla-t4",
+			Taints: []gkepools.Taint{userTaint, {Key: "nvidia.com/gpu", Value: "present", Effect: "NoSchedule"}},
+			Labels: map[string]string{"cloud.google.com/gke-nodepool": "nb-gpu", nodefit.NodePurposeLabel: "user", "cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}},
+	}
 }
 
-var gpuToleration = []hubvalues.Toleration{{Key: "nvidia.com/gpu", Operator: "Equal", Value: "present", Effect: "NoSchedule"}}
-
-func TestFit(t *testing.T) {
-	pool := func(name string) map[string]string { return map[string]string{"cloud.google.com/gke-nodepool": name} }
-	cases := []struct {
-		name    string
-		profile hubvalues.Profile
-		want    string // "" or attr/warning:summary of the one finding
+// TestPoolsCheckedAsNodes: pools scaled to zero go through nodefit's check
+// as nodes; knowing every pool, a profile none can run is an error even when
+// it is not pinned to one, and a warning only where node auto-provisioning
+// may add a pool.
+func TestPoolsCheckedAsNodes(t *testing.T) {
+	require := &hubvalues.NodePurpose{User: "require"}
+	gpu := &hubvalues.GPU{Count: 1, NodeSelector: map[string]string{"cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}}
+	rows := []struct {
+		name             string
+		hub              hubvalues.Hub
+		autoprovisioning bool
+		want             string
 	}{
-		{"fits", hubvalues.Profile{MemoryGuarantee: "16G", MemoryLimit: "24G", CPULimit: f(4), NodeSelector: pool("nb-small")}, ""},
-		{"no pool has the label", hubvalues.Profile{NodeSelector: map[string]string{"2i2c.org/pool": "huge"}}, "node_selector error: No node pool for this profile"},
-		{"GPU pool without its toleration", hubvalues.Profile{NodeSelector: pool("nb-gpu")}, "node_selector error: No node pool for this profile"},
-		{"GPU pool tolerated", hubvalues.Profile{NodeSelector: pool("nb-gpu"), GPU: &hubvalues.GPU{Count: 1, Tolerations: gpuToleration}}, ""},
-		{"two GPUs on one-GPU machines", hubvalues.Profile{NodeSelector: pool("nb-gpu"), GPU: &hubvalues.GPU{Count: 2, Tolerations: gpuToleration}}, "gpu error: Profile larger than its node pools' machines"},
-		{"16G asked of a pool of 32 GiB machines, fine", hubvalues.Profile{MemoryGuarantee: "16G", NodeSelector: pool("nb-small")}, ""},
-		{"48G guaranteed on 32 GiB machines", hubvalues.Profile{MemoryGuarantee: "48G", NodeSelector: pool("nb-small")}, "memory_guarantee error: Profile larger than its node pools' machines"},
-		{"limit only, as request", hubvalues.Profile{MemoryLimit: "48G", NodeSelector: pool("nb-small")}, "memory_limit error: Profile larger than its node pools' machines"},
-		{"8 CPUs guaranteed on 4-CPU machines", hubvalues.Profile{CPUGuarantee: f(8), NodeSelector: pool("nb-small")}, "cpu_guarantee error: Profile larger than its node pools' machines"},
-		{"limit above the machine", hubvalues.Profile{MemoryGuarantee: "8G", MemoryLimit: "64G", NodeSelector: pool("nb-small")}, "memory_limit warning: Memory limit above the machine"},
-		{"CPU limit above the machine", hubvalues.Profile{CPUGuarantee: f(1), CPULimit: f(16), NodeSelector: pool("nb-small")}, "cpu_limit warning: CPU limit above the machine"},
-		{"only a pool that never scales up", hubvalues.Profile{NodeSelector: pool("nb-none")}, "node_selector warning: Node pools scaled to nothing"},
+		{"fits pools scaled to zero", hubvalues.Hub{NodePurpose: require, Profiles: []hubvalues.Profile{
+			{DisplayName: "Small", MemoryGuarantee: "16G", CPULimit: f64(3.5)},
+			{DisplayName: "GPU", MemoryGuarantee: "20G", GPU: gpu}, // GKE's GPU taint is tolerated by asking for a GPU
+		}}, false, ""},
+		{"16G on a 16 GiB machine: GKE keeps part of it", hubvalues.Hub{Profiles: []hubvalues.Profile{
+			{DisplayName: "Core-sized", MemoryGuarantee: "16G", NodeSelector: map[string]string{"cloud.google.com/gke-nodepool": "core"}},
+		}}, false, `error at profiles[0].memory_guarantee: No node pool big enough for profile "Core-sized": profile "Core-sized" asks for 16G of memory, and of the node pools it may run on (node pool core (n2-highmem-2, 1-1 nodes)) the most any has is 13621Mi`},
+		{"unpinned and bigger than every pool: an error", hubvalues.Hub{NodePurpose: require, Profiles: []hubvalues.Profile{{DisplayName: "Huge", MemoryGuarantee: "48G"}}},
+			false, `error at profiles[0].memory_guarantee: No node pool big enough for profile "Huge"`},
+		{"unpinned and bigger, with auto-provisioning: a warning", hubvalues.Hub{NodePurpose: require, Profiles: []hubvalues.Profile{{DisplayName: "Huge", MemoryGuarantee: "48G"}}},
+			true, `warning at profiles[0].memory_guarantee: No node pool big enough for profile "Huge"`},
+		{"a selector no pool has", hubvalues.Hub{Profiles: []hubvalues.Profile{{DisplayName: "Spot", NodeSelector: map[string]string{"cloud.google.com/gke-nodepool": "nb-spot"}}}},
+			false, `error at profiles[0].node_selector: No node pool for profile "Spot": No node pool of GKE cluster hackweek (node pool core`},
+		{"more GPUs than the machine", hubvalues.Hub{Profiles: []hubvalues.Profile{{DisplayName: "Two GPUs", GPU: &hubvalues.GPU{Count: 2, NodeSelector: gpu.NodeSelector}}}},
+			false, `error at profiles[0].gpu: No node pool big enough for profile "Two GPUs"`},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.profile.DisplayName = tc.name
-			hub := hubvalues.Hub{Profiles: []hubvalues.Profile{{DisplayName: "plain", NodeSelector: pool("nb-small")}, tc.profile}}
-			found := gkepools.Fit(hub, modulePools, hackweek.String())
-			var got []string
-			for _, fd := range found {
-				if fd.Profile != 1 {
-					t.Errorf("finding at profile %d: %+v", fd.Profile, fd)
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			found := nodefit.CheckPools(row.hub, nodefit.Pools{Nodes: gkepools.Nodes(modulePools()), Complete: !row.autoprovisioning,
+				ExtendedResourceToleration: true, Cluster: "GKE cluster hackweek"})
+			if row.want == "" {
+				if len(found) > 0 {
+					t.Fatalf("want nothing, got %v", found)
 				}
-				sev := "error"
-				if fd.Warning {
-					sev = "warning"
-				}
-				got = append(got, fd.Attr+" "+sev+": "+fd.Summary)
+				return
 			}
-			if strings.Join(got, "\n") != tc.want {
-				t.Errorf("findings:\n%s\nwant:\n%s\n%+v", strings.Join(got, "\n"), tc.want, found)
+			if len(found) != 1 || !strings.HasPrefix(found[0].String(), row.want) {
+				t.Fatalf("want one finding starting\n%s\ngot %v", row.want, found)
 			}
 		})
 	}
 }
 
-// TestFitRequiredNodePurpose: with user servers required on user nodes, a
-// profile selecting the core pool matches nothing, and the message lists
-// the pools to choose from.
-func TestFitRequiredNodePurpose(t *testing.T) {
-	hub := hubvalues.Hub{NodePurpose: &hubvalues.NodePurpose{User: "require"},
-		Profiles: []hubvalues.Profile{{DisplayName: "on core", NodeSelector: map[string]string{"cloud.google.com/gke-nodepool": "core"}}}}
-	found := gkepools.Fit(hub, modulePools, hackweek.String())
-	if len(found) != 1 || found[0].Warning || found[0].Attr != "node_selector" {
-		t.Fatalf("%+v", found)
-	}
-	for _, want := range []string{"hub.jupyter.org/node-purpose=user", "nb-small (n2-highmem-4, 4 CPUs, 32.0 GiB, 0-20 nodes", "nb-gpu (n1-standard-8, 8 CPUs, 30.0 GiB, 1 x nvidia-tesla-t4, spot", hackweek.String()} {
-		if !strings.Contains(found[0].Detail, want) {
-			t.Errorf("detail lacks %q:\n%s", want, found[0].Detail)
-		}
-	}
-}
+func f64(v float64) *float64 { return &v }

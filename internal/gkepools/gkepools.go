@@ -53,75 +53,103 @@ type Pool struct {
 	Zones           []string
 }
 
-// Read lists the cluster's node pools and looks up each machine type.
-// Without options the clients use Google's Application Default Credentials;
-// gkeOpts and computeOpts point them elsewhere (a stand-in, in tests).
-func Read(ctx context.Context, c Cluster, gkeOpts, computeOpts []option.ClientOption) ([]Pool, error) {
+// Cluster's node pools as the GKE API describes them.
+type Pools struct {
+	Pools []Pool
+	// Autoprovisioning: GKE creates new pools for servers none fits (node
+	// auto-provisioning), so the pools listed are not all there can be.
+	Autoprovisioning bool
+	// Autopilot: GKE picks machines per pod; there are no pools to check.
+	Autopilot bool
+}
+
+// Read reads the cluster (one GKE API call, which carries its node pools)
+// and looks up each distinct machine type (one Compute Engine call each).
+// Without options the clients use Google's Application Default
+// Credentials; gkeOpts and computeOpts point them elsewhere (a stand-in, in
+// tests).
+func Read(ctx context.Context, c Cluster, gkeOpts, computeOpts []option.ClientOption) (Pools, error) {
 	gke, err := container.NewClusterManagerClient(ctx, gkeOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("GKE API client: %w", err)
+		return Pools{}, fmt.Errorf("GKE API client: %w", err)
 	}
 	defer gke.Close()
-	resp, err := gke.ListNodePools(ctx, &containerpb.ListNodePoolsRequest{Parent: c.String()})
+	cl, err := gke.GetCluster(ctx, &containerpb.GetClusterRequest{Name: c.String()})
 	if err != nil {
-		return nil, fmt.Errorf("listing the node pools of %s: %w", c, err)
+		return Pools{}, fmt.Errorf("reading GKE cluster %s: %w", c, err)
+	}
+	out := Pools{Autopilot: cl.GetAutopilot().GetEnabled(), Autoprovisioning: cl.GetAutoscaling().GetEnableNodeAutoprovisioning()}
+	if out.Autopilot || len(cl.GetNodePools()) == 0 {
+		return out, nil
 	}
 	machines, err := newMachineTypes(ctx, computeOpts)
 	if err != nil {
-		return nil, err
+		return Pools{}, err
 	}
 
 	type shape struct{ cpus, memory int64 }
 	seen := map[string]shape{}
-	var pools []Pool
-	for _, np := range resp.GetNodePools() {
-		cfg := np.GetConfig()
-		p := Pool{Name: np.GetName(), MachineType: cfg.GetMachineType(), Spot: cfg.GetSpot() || cfg.GetPreemptible(), Zones: np.GetLocations()}
-		p.Labels = map[string]string{
-			"cloud.google.com/gke-nodepool":    p.Name,
-			"node.kubernetes.io/instance-type": p.MachineType,
-		}
-		for k, v := range cfg.GetLabels() {
-			p.Labels[k] = v
-		}
-		if p.Spot {
-			p.Labels["cloud.google.com/gke-spot"] = "true"
-		}
-		for _, t := range cfg.GetTaints() {
-			p.Taints = append(p.Taints, Taint{Key: t.GetKey(), Value: t.GetValue(), Effect: taintEffect(t.GetEffect())})
-		}
-		for _, a := range cfg.GetAccelerators() {
-			p.AcceleratorType, p.Accelerators = a.GetAcceleratorType(), a.GetAcceleratorCount()
-			p.Labels["cloud.google.com/gke-accelerator"] = p.AcceleratorType
-			// GKE taints GPU nodes so that only pods asking for GPUs land there.
-			p.Taints = append(p.Taints, Taint{Key: "nvidia.com/gpu", Value: "present", Effect: "NoSchedule"})
-		}
-		if as := np.GetAutoscaling(); as.GetEnabled() {
-			p.Autoscaling = true
-			p.MinNodes, p.MaxNodes = int64(as.GetMinNodeCount()), int64(as.GetMaxNodeCount())
-			if as.GetTotalMaxNodeCount() > 0 {
-				p.MinNodes, p.MaxNodes = int64(as.GetTotalMinNodeCount()), int64(as.GetTotalMaxNodeCount())
-			}
-		} else {
-			p.MinNodes, p.MaxNodes = int64(np.GetInitialNodeCount()), int64(np.GetInitialNodeCount())
-		}
+	for _, np := range cl.GetNodePools() {
+		p := fromAPI(np)
 		zone := machineZone(c, p)
 		key := zone + "/" + p.MachineType
 		s, ok := seen[key]
 		if !ok {
 			mt, err := machines.get(ctx, c.Project, zone, p.MachineType)
 			if err != nil {
-				return nil, fmt.Errorf("looking up machine type %s of node pool %s in %s: %w", p.MachineType, p.Name, zone, err)
+				return Pools{}, fmt.Errorf("looking up machine type %s of node pool %s in %s: %w", p.MachineType, p.Name, zone, err)
 			}
 			s = shape{cpus: mt.GuestCPUs, memory: mt.MemoryMB << 20}
 			seen[key] = s
 		}
 		p.CPUs, p.MemoryBytes = s.cpus, s.memory
-		pools = append(pools, p)
+		out.Pools = append(out.Pools, p)
 	}
-	sort.Slice(pools, func(i, j int) bool { return pools[i].Name < pools[j].Name })
-	return pools, nil
+	sort.Slice(out.Pools, func(i, j int) bool { return out.Pools[i].Name < out.Pools[j].Name })
+	return out, nil
 }
+
+// fromAPI is a pool as its nodes will be: the labels and taints GKE puts on
+// them besides the pool's own.
+func fromAPI(np *containerpb.NodePool) Pool {
+	cfg := np.GetConfig()
+	p := Pool{Name: np.GetName(), MachineType: cfg.GetMachineType(), Spot: cfg.GetSpot() || cfg.GetPreemptible(), Zones: np.GetLocations()}
+	p.Labels = map[string]string{
+		"cloud.google.com/gke-nodepool":    p.Name,
+		"node.kubernetes.io/instance-type": p.MachineType,
+	}
+	for k, v := range cfg.GetLabels() {
+		p.Labels[k] = v
+	}
+	if cfg.GetSpot() {
+		p.Labels["cloud.google.com/gke-spot"] = "true"
+	} else if cfg.GetPreemptible() {
+		p.Labels["cloud.google.com/gke-preemptible"] = "true"
+	}
+	for _, t := range cfg.GetTaints() {
+		p.Taints = append(p.Taints, Taint{Key: t.GetKey(), Value: t.GetValue(), Effect: taintEffect(t.GetEffect())})
+	}
+	for _, a := range cfg.GetAccelerators() {
+		p.AcceleratorType, p.Accelerators = a.GetAcceleratorType(), a.GetAcceleratorCount()
+		p.Labels["cloud.google.com/gke-accelerator"] = p.AcceleratorType
+		// GKE taints GPU nodes so that only pods asking for GPUs land there.
+		p.Taints = append(p.Taints, Taint{Key: GPUResource, Value: "present", Effect: "NoSchedule"})
+	}
+	if as := np.GetAutoscaling(); as.GetEnabled() {
+		p.Autoscaling = true
+		p.MinNodes, p.MaxNodes = int64(as.GetMinNodeCount()), int64(as.GetMaxNodeCount())
+		if as.GetTotalMaxNodeCount() > 0 {
+			p.MinNodes, p.MaxNodes = int64(as.GetTotalMinNodeCount()), int64(as.GetTotalMaxNodeCount())
+		}
+	} else {
+		p.MinNodes, p.MaxNodes = int64(np.GetInitialNodeCount()), int64(np.GetInitialNodeCount())
+	}
+	return p
+}
+
+// GPUResource is the extended resource GKE's GPU nodes offer, and the key of
+// the taint it gives them.
+const GPUResource = "nvidia.com/gpu"
 
 // machineZone is a zone the pool's machine type is looked up in: machine
 // types are per zone, and one of the pool's own is where its nodes run.

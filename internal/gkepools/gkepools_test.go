@@ -41,14 +41,18 @@ func TestReadFromStandIn(t *testing.T) {
 	s := gkestandin.Serve(t, &gkestandin.StandIn{Cluster: hackweek, NodePools: poolsLikeTheModule(),
 		MachineTypes: map[string][2]int32{"n2-highmem-2": {2, 16384}, "n2-highmem-4": {4, 32768}, "n1-standard-8": {8, 30720}}})
 	gkeOpts, computeOpts := s.Options()
-	pools, err := gkepools.Read(context.Background(), hackweek, gkeOpts, computeOpts)
+	read, err := gkepools.Read(context.Background(), hackweek, gkeOpts, computeOpts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	pools := read.Pools
+	if read.Autoprovisioning || read.Autopilot {
+		t.Errorf("cluster read as %+v", read)
 	}
 	if len(pools) != 3 {
 		t.Fatalf("pools: %+v", pools)
 	}
-	gpu := pools[0]
+	gpu := pools[1]
 	if gpu.Name != "nb-gpu" || gpu.CPUs != 8 || gpu.MemoryBytes != 30720<<20 || !gpu.Spot || gpu.Accelerators != 1 || gpu.AcceleratorType != "nvidia-tesla-t4" ||
 		gpu.MinNodes != 0 || gpu.MaxNodes != 2 || !gpu.Autoscaling {
 		t.Errorf("GPU pool: %+v", gpu)
@@ -63,11 +67,11 @@ func TestReadFromStandIn(t *testing.T) {
 	if small := pools[2]; small.Name != "nb-small" || small.CPUs != 4 || small.MemoryBytes != 32<<30 || small.MaxNodes != 20 || small.Labels["2i2c.org/pool"] != "small" {
 		t.Errorf("user pool: %+v", small)
 	}
-	if core := pools[1]; core.Autoscaling || core.MinNodes != 1 || core.MaxNodes != 1 {
+	if core := pools[0]; core.Autoscaling || core.MinNodes != 1 || core.MaxNodes != 1 {
 		t.Errorf("fixed-size core pool: %+v", core)
 	}
-	if n := s.PoolLists.Load(); n != 1 {
-		t.Errorf("%d node pool listings, want 1", n)
+	if n := s.ClusterGets.Load(); n != 1 {
+		t.Errorf("%d cluster reads, want 1", n)
 	}
 	if n := s.MachineGets.Load(); n != 3 {
 		t.Errorf("%d machine type lookups, want 3 (one per machine type)", n)
@@ -77,7 +81,7 @@ func TestReadFromStandIn(t *testing.T) {
 // TestReadErrorsNameTheCluster: a wrong cluster or an unknown machine type
 // is reported with what was asked.
 func TestReadErrorsNameTheCluster(t *testing.T) {
-	s := gkestandin.Serve(t, &gkestandin.StandIn{Cluster: hackweek, NodePools: poolsLikeTheModule(), MachineTypes: map[string][2]int32{"n2-highmem-2": {2, 16384}}})
+	s := gkestandin.Serve(t, &gkestandin.StandIn{Cluster: hackweek, NodePools: poolsLikeTheModule(), MachineTypes: map[string][2]int32{"n2-highmem-2": {2, 16384}, "n2-highmem-4": {4, 32768}}})
 	gkeOpts, computeOpts := s.Options()
 	other := hackweek
 	other.Name = "elsewhere"
