@@ -16,6 +16,7 @@ import (
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/gkepools"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/nodefit"
 )
 
 // The provider's view of a GKE cluster's node pools: a pool scaled to zero
@@ -38,7 +39,7 @@ func gkeProviderAttribute() schema.Attribute {
 		Optional: true,
 		MarkdownDescription: "The GKE cluster `kubernetes` connects to, e.g. `gke = module.gke.gke_cluster`. With it, each plan that " +
 			"changes a hub reads the cluster's node pools through the GKE and Compute Engine APIs (with Google's Application Default " +
-			"Credentials, which need `container.nodePools.list` and `compute.machineTypes.get`, as in `roles/container.clusterViewer` " +
+			"Credentials, which need `container.clusters.get` and `compute.machineTypes.get`, as in `roles/container.clusterViewer` " +
 			"and `roles/compute.viewer`) and checks each profile against them: a profile whose node selector and tolerations pick no " +
 			"pool, or that asks for more CPU, memory or GPUs than the pool's machines have, fails at that profile; a limit above the " +
 			"machine, or pools that can never have a node, warn. A plan that changes no hub reads nothing.",
@@ -59,7 +60,7 @@ var gkeClientOptions func() (gke, compute []option.ClientOption)
 type gkeCluster struct {
 	cluster gkepools.Cluster
 	once    sync.Once
-	pools   []gkepools.Pool
+	pools   gkepools.Pools
 	err     error
 }
 
@@ -77,7 +78,7 @@ func gkeFromConfig(ctx context.Context, obj types.Object) (*gkeCluster, diag.Dia
 	return &gkeCluster{cluster: gkepools.Cluster{Project: m.Project.ValueString(), Location: m.Location.ValueString(), Name: m.Cluster.ValueString()}}, d
 }
 
-func (g *gkeCluster) read(ctx context.Context) ([]gkepools.Pool, error) {
+func (g *gkeCluster) read(ctx context.Context) (gkepools.Pools, error) {
 	g.once.Do(func() {
 		var gkeOpts, computeOpts []option.ClientOption
 		if gkeClientOptions != nil {
@@ -90,31 +91,22 @@ func (g *gkeCluster) read(ctx context.Context) ([]gkepools.Pool, error) {
 	return g.pools, g.err
 }
 
-// checkNodePools reports, at each profile, what cannot run on the GKE
-// cluster's node pools. Not being able to read them is a warning: the plan
-// goes on without the check.
+// checkNodePools reports each profile, or the default server, that none of
+// the GKE cluster's node pools can run, at the attribute to change; pools
+// scaled to zero count as nodes of their machine type. Not being able to
+// read them is a warning: the plan goes on without the check.
 func (d *providerData) checkNodePools(ctx context.Context, hub hubvalues.Hub, diags *diag.Diagnostics) {
-	if d.gke == nil || len(hub.Profiles) == 0 {
-		return
-	}
-	pools, err := d.gke.read(ctx)
+	read, err := d.gke.read(ctx)
 	if err != nil {
-		diags.AddAttributeWarning(path.Root("profiles"), "Profiles not checked against the GKE node pools",
+		diags.AddAttributeWarning(path.Root("profiles"), "Servers not checked against the GKE node pools",
 			fmt.Sprintf("The provider's `gke` names cluster %s, but its node pools could not be read: %v\n\nCheck the project, location and "+
-				"name, and that Application Default Credentials (`gcloud auth application-default login`) may list node pools and read machine types.",
-				d.gke.cluster, err))
+				"name, and that Application Default Credentials (`gcloud auth application-default login`) may get the cluster and read machine types "+
+				"(`roles/container.clusterViewer` and `roles/compute.viewer`).", d.gke.cluster, err))
 		return
 	}
-	appendPoolFindings(gkepools.Fit(hub, pools, d.gke.cluster.String()), diags)
-}
-
-func appendPoolFindings(found []gkepools.Finding, diags *diag.Diagnostics) {
-	for _, f := range found {
-		at := path.Root("profiles").AtListIndex(f.Profile).AtName(f.Attr)
-		if f.Warning {
-			diags.AddAttributeWarning(at, f.Summary, f.Detail)
-		} else {
-			addAttrError(diags, at, f.Summary, f.Detail)
-		}
+	if read.Autopilot {
+		return // GKE picks a machine per server
 	}
+	reportNodeFindings(nodefit.CheckPools(hub, nodefit.Pools{Nodes: gkepools.Nodes(read.Pools), Complete: !read.Autoprovisioning,
+		ExtendedResourceToleration: true, Cluster: "GKE cluster " + d.gke.cluster.Name}), diags)
 }
