@@ -141,9 +141,9 @@ output "hubs" {
       annotations           = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
       cloud_metadata_server = true
     }
-    google_service_account      = local.hub_gsa[k]
-    scratch_bucket              = h.scratch_bucket ? "gs://${google_storage_bucket.hub["${k}-scratch"].name}" : null
-    persistent_bucket           = h.persistent_bucket ? "gs://${google_storage_bucket.hub["${k}-persistent"].name}" : null
+    google_service_account = local.hub_gsa[k]
+    scratch_bucket         = h.scratch_bucket ? "gs://${google_storage_bucket.hub["${k}-scratch"].name}" : null
+    persistent_bucket      = h.persistent_bucket ? "gs://${google_storage_bucket.hub["${k}-persistent"].name}" : null
     env = merge(
       h.scratch_bucket ? { SCRATCH_BUCKET = "gs://${google_storage_bucket.hub["${k}-scratch"].name}/$(JUPYTERHUB_USER)" } : {},
       h.persistent_bucket ? { PERSISTENT_BUCKET = "gs://${google_storage_bucket.hub["${k}-persistent"].name}/$(JUPYTERHUB_USER)" } : {},
