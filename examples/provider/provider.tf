@@ -24,6 +24,14 @@ provider "twoi2chub" {
       command     = "gke-gcloud-auth-plugin"
     }
   }
+  # The cluster is a GKE cluster: plans that change a hub check its profiles
+  # against the node pools, those scaled to zero included (modules/gke's
+  # gke_cluster output is this object).
+  gke = {
+    project  = var.project_id
+    location = "us-central1"
+    cluster  = "hackweek"
+  }
 }
 
 # Or use a kubeconfig file and one of its contexts.

@@ -9,3 +9,8 @@ variable "cluster_ca_certificate" {
   type        = string
   description = "The cluster's CA certificate, base64-encoded PEM."
 }
+
+variable "project_id" {
+  type        = string
+  description = "The Google Cloud project of the GKE cluster."
+}

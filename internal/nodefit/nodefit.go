@@ -84,12 +84,52 @@ func Check(h hubvalues.Hub, nodes []corev1.Node) []Finding {
 			usable = append(usable, n)
 		}
 	}
-	if len(usable) == 0 {
+	return check(h, usable, mode{noun: "node"})
+}
+
+// Pools are nodes that stand for a cluster's node pools, as a cloud's API
+// describes them, one per pool, named after it: pools scaled to zero have
+// no Node objects, and are checked the same way.
+type Pools struct {
+	Nodes []corev1.Node
+	// Complete: no other pool can appear (no node auto-provisioning). A
+	// server none can run is then an error whether or not it is pinned.
+	Complete bool
+	// ExtendedResourceToleration: a pod asking for an extended resource
+	// tolerates the NoSchedule taint of that name, as on GKE, whose GPU
+	// nodes carry it.
+	ExtendedResourceToleration bool
+	// Cluster names the cluster in messages, e.g. `GKE cluster hackweek`.
+	Cluster string
+}
+
+// CheckPools lists the servers of h that no pool can run.
+func CheckPools(h hubvalues.Hub, p Pools) []Finding {
+	return check(h, p.Nodes, mode{noun: "node pool", complete: p.Complete, extendedResourceToleration: p.ExtendedResourceToleration, cluster: p.Cluster})
+}
+
+// mode says what the nodes stand for.
+type mode struct {
+	noun                       string // "node", or "node pool"
+	complete                   bool
+	extendedResourceToleration bool
+	cluster                    string
+}
+
+func check(h hubvalues.Hub, nodes []corev1.Node, m mode) []Finding {
+	if len(nodes) == 0 {
 		return nil // a cluster still being made; nothing to compare with
 	}
 	var out []Finding
 	for _, s := range servers(h) {
-		out = append(out, checkServer(s, usable)...)
+		if m.extendedResourceToleration {
+			for _, r := range s.requests {
+				if strings.Contains(string(r.resource), "/") {
+					s.tolerations = append(s.tolerations, corev1.Toleration{Key: string(r.resource), Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule})
+				}
+			}
+		}
+		out = append(out, checkServer(s, nodes, m)...)
 	}
 	return out
 }
@@ -217,7 +257,7 @@ func requests(p *hubvalues.Profile, u *hubvalues.UserServers, profileAt, userAt 
 	return out
 }
 
-func checkServer(s server, nodes []corev1.Node) []Finding {
+func checkServer(s server, nodes []corev1.Node, m mode) []Finding {
 	var eligible []corev1.Node
 	for _, n := range nodes {
 		if placeable(s, n) {
@@ -233,10 +273,26 @@ func checkServer(s server, nodes []corev1.Node) []Finding {
 		if why == "" {
 			why = "its tolerations"
 		}
+		if m.noun == "node pool" {
+			detail := fmt.Sprintf("No node pool of %s (%s) matches %s%s, so its servers would never start. Select the labels of a pool "+
+				"(e.g. `cloud.google.com/gke-nodepool`) and tolerate its taints, or add a pool.", m.cluster, nodeNames(nodes), why, taintNote(s, nodes))
+			if !m.complete {
+				detail = fmt.Sprintf("No node pool of %s (%s) matches %s%s. Node auto-provisioning may add one when a server waits; "+
+					"otherwise fix the labels or tolerations.", m.cluster, nodeNames(nodes), why, taintNote(s, nodes))
+			}
+			return []Finding{{Attr: at, Warning: !m.complete, Summary: "No node pool for " + s.name, Detail: detail}}
+		}
 		return []Finding{{Attr: at, Warning: true, Summary: "No node for " + s.name,
 			Detail: fmt.Sprintf("No node of the cluster (%s) matches %s%s, so its servers would wait for one. If a node pool scaled "+
 				"to zero has such nodes, the cluster autoscaler adds one when a server waits; otherwise fix the labels or tolerations.",
 				nodeNames(nodes), why, taintNote(s, nodes))}}
+	}
+	warn, note := !s.pinned, unpinnedNote(s)
+	if m.noun == "node pool" {
+		warn, note = !m.complete, ""
+		if !m.complete {
+			note = " (A warning, not an error: node auto-provisioning may add a pool of bigger machines.)"
+		}
 	}
 	var out []Finding
 	fitsEach := true
@@ -255,14 +311,14 @@ func checkServer(s server, nodes []corev1.Node) []Finding {
 		if where != "" {
 			biggest = fmt.Sprintf("the most any has is %s (%s)", most.String(), where)
 		}
-		out = append(out, Finding{Attr: r.at, Warning: !s.pinned, Summary: "No node big enough for " + s.name,
-			Detail: fmt.Sprintf("%s asks for %s of %s, and of the nodes it may run on (%s) %s. Its servers would never start: "+
-				"ask for less, or place it on a node pool with bigger nodes.%s", s.name, r.text, r.resource, nodeNames(eligible), biggest, unpinnedNote(s))})
+		out = append(out, Finding{Attr: r.at, Warning: warn, Summary: "No " + m.noun + " big enough for " + s.name,
+			Detail: fmt.Sprintf("%s asks for %s of %s, and of the %ss it may run on (%s) %s. Its servers would never start: "+
+				"ask for less, or place it on a node pool with bigger nodes.%s", s.name, r.text, r.resource, m.noun, nodeNames(eligible), biggest, note)})
 	}
 	if fitsEach && len(s.requests) > 1 && !anyFits(s, eligible) {
-		out = append(out, Finding{Attr: s.at, Warning: !s.pinned, Summary: "No node big enough for " + s.name,
-			Detail: fmt.Sprintf("Each of %s's requests (%s) fits some node, but no node (of %s) has room for all of them at once.%s",
-				s.name, requestList(s), nodeNames(eligible), unpinnedNote(s))})
+		out = append(out, Finding{Attr: s.at, Warning: warn, Summary: "No " + m.noun + " big enough for " + s.name,
+			Detail: fmt.Sprintf("Each of %s's requests (%s) fits some %s, but no %s (of %s) has room for all of them at once.%s",
+				s.name, requestList(s), m.noun, m.noun, nodeNames(eligible), note)})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -32,6 +33,7 @@ type clusterModel struct {
 	DefaultIngressClass types.String         `tfsdk:"default_ingress_class"`
 	Total               *poolModel           `tfsdk:"total"`
 	NodePools           map[string]poolModel `tfsdk:"node_pools"`
+	GKENodePools        types.Map            `tfsdk:"gke_node_pools"` // cluster_data_source_gke.go
 }
 
 type storageClassModel struct {
@@ -141,6 +143,7 @@ func (d *ClusterDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"nodes without the label are under `\"" + clusterinfo.Unlabelled + "\"`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: poolAttributes()},
 			},
+			"gke_node_pools": gkePoolsAttribute(),
 		},
 	}
 }
@@ -192,6 +195,12 @@ func (d *ClusterDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	model.NodePools = map[string]poolModel{}
 	for name, p := range sum.Pools {
 		model.NodePools[name] = poolFrom(p)
+	}
+	var d2 diag.Diagnostics
+	model.GKENodePools, d2 = d.data.gkePools(ctx)
+	resp.Diagnostics.Append(d2...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

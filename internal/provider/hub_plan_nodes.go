@@ -16,11 +16,17 @@ import (
 // nodeListTimeout bounds the one read of the cluster's nodes in a plan.
 const nodeListTimeout = 10 * time.Second
 
-// checkNodes reads the cluster's nodes (one request) and reports each
+// checkNodes reads the cluster's nodes (one request), or the node pools
+// when the provider is told the cluster is a GKE cluster, and reports each
 // profile, or the default server, that none of them can run, at the
 // attribute to change. Called only when the hub's values change.
 func (r *HubResource) checkNodes(ctx context.Context, hub hubvalues.Hub, diags *diag.Diagnostics) {
 	if r.data.conn.Unknown() {
+		return // the cluster is being made in this apply
+	}
+	if r.data.gke != nil {
+		// The pools say what every node is and will be, scaled to zero or not.
+		r.data.checkNodePools(ctx, hub, diags)
 		return
 	}
 	client, err := r.data.conn.Clientset()

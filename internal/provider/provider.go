@@ -46,6 +46,7 @@ type providerModel struct {
 	// Kubernetes is an object, not a struct pointer: a cluster module's whole
 	// connection output may be unknown during plan.
 	Kubernetes types.Object `tfsdk:"kubernetes"`
+	GKE        types.Object `tfsdk:"gke"` // provider_gke.go
 	// ChartRepositories is a list, not a struct slice, for the same reason.
 	ChartRepositories types.List `tfsdk:"chart_repositories"`
 }
@@ -110,6 +111,7 @@ func (p *Twoi2chubProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"as the helm provider's `repository_username`, `repository_password` and `repository_ca_file` do. They are provider " +
 			"settings because Terraform never stores a provider's configuration in state.",
 		Attributes: map[string]schema.Attribute{
+			"gke": gkeProviderAttribute(),
 			"chart_repositories": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "Credentials and CAs for private chart repositories, e.g. " +
@@ -281,7 +283,9 @@ func (p *Twoi2chubProvider) Configure(ctx context.Context, req provider.Configur
 		charts = &release.ChartCache{Dir: release.DefaultCacheDir(), Repositories: repositories,
 			Warnf: func(ctx context.Context, format string, args ...any) { tflog.Warn(ctx, fmt.Sprintf(format, args...)) }}
 	}
-	data := &providerData{conn: conn, charts: charts, version: p.version}
+	gke, d := gkeFromConfig(ctx, cfg.GKE)
+	resp.Diagnostics.Append(d...)
+	data := &providerData{conn: conn, charts: charts, version: p.version, gke: gke}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

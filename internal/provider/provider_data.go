@@ -32,6 +32,8 @@ type providerData struct {
 	registry imagebuild.Registry
 	// schemas holds compiled chart values schemas by their SHA-256.
 	schemas sync.Map
+	// gke, when the provider is told the cluster is a GKE cluster, reads its node pools.
+	gke *gkeCluster
 
 	releasesOnce sync.Once
 	releases     *release.Client

@@ -32,6 +32,15 @@ output "connection" {
   }
 }
 
+output "gke_cluster" {
+  description = "The cluster's `project`, `location` and name (`cluster`), for `provider \"twoi2chub\" { gke = module.gke.gke_cluster }`: the provider then checks hubs' profiles against the node pools at plan."
+  value = {
+    project  = var.project_id
+    location = local.location
+    cluster  = google_container_cluster.this.name
+  }
+}
+
 output "cluster_name" {
   description = "Name of the GKE cluster."
   value       = google_container_cluster.this.name
@@ -115,7 +124,9 @@ output "filestore_backup_plan" {
 output "hubs" {
   description = <<-EOT
     Per hub: its `namespace`; the Kubernetes `service_account` its user servers must run as and the
-    `service_account_annotations` that ServiceAccount needs for Workload Identity; the
+    `service_account_annotations` that ServiceAccount needs for Workload Identity, and both as
+    `user_service_account`, in the shape `twoi2chub_hub`'s `user_service_account` takes (with the
+    metadata server opened to user servers, where GKE serves Workload Identity tokens); the
     `google_service_account` they then act as; `scratch_bucket` and `persistent_bucket` as `gs://` URLs
     (null when absent); and `env`, the environment variables 2i2c's hubs set for users
     (`SCRATCH_BUCKET`, `PERSISTENT_BUCKET`, with `$(JUPYTERHUB_USER)` per user), ready for
@@ -125,9 +136,14 @@ output "hubs" {
     namespace                   = h.namespace
     service_account             = h.user_service_account
     service_account_annotations = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
-    google_service_account      = local.hub_gsa[k]
-    scratch_bucket              = h.scratch_bucket ? "gs://${google_storage_bucket.hub["${k}-scratch"].name}" : null
-    persistent_bucket           = h.persistent_bucket ? "gs://${google_storage_bucket.hub["${k}-persistent"].name}" : null
+    user_service_account = {
+      name                  = h.user_service_account
+      annotations           = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
+      cloud_metadata_server = true
+    }
+    google_service_account = local.hub_gsa[k]
+    scratch_bucket         = h.scratch_bucket ? "gs://${google_storage_bucket.hub["${k}-scratch"].name}" : null
+    persistent_bucket      = h.persistent_bucket ? "gs://${google_storage_bucket.hub["${k}-persistent"].name}" : null
     env = merge(
       h.scratch_bucket ? { SCRATCH_BUCKET = "gs://${google_storage_bucket.hub["${k}-scratch"].name}/$(JUPYTERHUB_USER)" } : {},
       h.persistent_bucket ? { PERSISTENT_BUCKET = "gs://${google_storage_bucket.hub["${k}-persistent"].name}/$(JUPYTERHUB_USER)" } : {},

@@ -49,6 +49,9 @@ resource "google_dns_record_set" "hub" {
 
 provider "twoi2chub" {
   kubernetes = module.gke.connection
+  # Profiles are checked against the node pools (machine sizes, labels,
+  # taints, GPUs) at each plan that changes the hub.
+  gke = module.gke.gke_cluster
 }
 
 locals {
@@ -104,6 +107,9 @@ resource "twoi2chub_hub" "this" {
   storage = local.storage
 
   node_purpose = { core = "require", user = "require" }
+  # Users act as the hub's Google service account (its buckets) through
+  # Workload Identity: the hub creates the annotated ServiceAccount.
+  user_service_account = local.hub_cloud.user_service_account
   profiles = [for p in var.profiles : {
     display_name  = p.display_name
     description   = p.description
@@ -123,18 +129,8 @@ resource "twoi2chub_hub" "this" {
     # The reserved address the DNS record points at.
     proxy = { service = { loadBalancerIP = google_compute_address.hub.address } }
     singleuser = merge(
-      {
-        # Users run as the ServiceAccount bound to the hub's Google service
-        # account (buckets), with the buckets' URLs in their environment.
-        serviceAccountName = local.hub_cloud.service_account
-        extraEnv           = local.hub_cloud.env
-        # Workload Identity tokens come from the metadata address, which z2jh's
-        # network policy blocks by default; on these nodes it is the GKE
-        # metadata server, which hides the node's own credentials.
-        networkPolicy = { egressAllowRules = { cloudMetadataServer = true } }
-        # The chart refuses that rule while its iptables block (on by default) stays.
-        cloudMetadata = { blockWithIptables = false }
-      },
+      # The buckets' URLs in users' environment.
+      { extraEnv = local.hub_cloud.env },
       # The chart mounts NFS homes owned by root: hand each one to the user first.
       module.gke.home_storage == null ? {} : {
         initContainers = [{
@@ -146,14 +142,6 @@ resource "twoi2chub_hub" "this" {
         }]
       },
     )
-    # z2jh creates no ServiceAccount for user servers; the continuous image
-    # puller's, which runs on the same nodes, is given that name and the
-    # Workload Identity annotation, so the chart creates it.
-    prePuller = { continuous = { serviceAccount = {
-      create      = true
-      name        = local.hub_cloud.service_account
-      annotations = local.hub_cloud.service_account_annotations
-    } } }
   })
 
   lifecycle {

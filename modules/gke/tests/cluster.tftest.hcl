@@ -79,6 +79,10 @@ run "defaults" {
     condition     = output.get_credentials_command == "gcloud container clusters get-credentials hackweek --location us-central1 --project hackweek-hub"
     error_message = "get_credentials_command names the cluster, location and project."
   }
+  assert {
+    condition     = output.gke_cluster == { project = "hackweek-hub", location = "us-central1", cluster = "hackweek" }
+    error_message = "gke_cluster names the cluster for the provider's gke attribute."
+  }
 }
 
 run "zonal_pinned_versions" {

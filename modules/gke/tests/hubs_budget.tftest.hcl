@@ -106,6 +106,10 @@ run "hubs" {
     error_message = "hubs tells the hub which ServiceAccount to run users as."
   }
   assert {
+    condition     = output.hubs["prod"].user_service_account.name == "jovyan" && output.hubs["prod"].user_service_account.cloud_metadata_server
+    error_message = "hubs gives twoi2chub_hub's user_service_account: the ServiceAccount, with the metadata server open for Workload Identity."
+  }
+  assert {
     condition = (output.hubs["prod"].scratch_bucket == "gs://hackweek-hub-prod-scratch" &&
     output.hubs["prod"].env == tomap({ SCRATCH_BUCKET = "gs://hackweek-hub-prod-scratch/$(JUPYTERHUB_USER)", PERSISTENT_BUCKET = "gs://hackweek-hub-prod-persistent/$(JUPYTERHUB_USER)" }))
     error_message = "hubs gives bucket URLs and the users' environment variables."
