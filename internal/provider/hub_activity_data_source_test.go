@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,11 +32,27 @@ import (
 // read-only token, and an admin service the test drives it with.
 type realHub struct {
 	url, token, admin string
+	// hubIP and hubPort are where the hub itself (not its proxy) listens,
+	// as z2jh's hub Service reaches it.
+	hubIP   string
+	hubPort int
 }
 
-func freePort(t *testing.T) int {
+// realHubOptions say how to start a real hub: on which address its hub
+// listens (loopback by default), with which activity token (random by
+// default) and which scopes for the activity service (hubactivity.Scopes).
+type realHubOptions struct {
+	hubIP  string
+	port   int // of the hub's public proxy; a free one by default
+	token  string
+	scopes []string
+}
+
+func freePort(t *testing.T) int { return freePortOn(t, "127.0.0.1") }
+
+func freePortOn(t *testing.T, ip string) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,15 +79,29 @@ http.server.HTTPServer((u.hostname, u.port), H).serve_forever()
 `
 
 // startRealHub starts JupyterHub, or skips when it is not installed.
-func startRealHub(t *testing.T) *realHub {
+func startRealHub(t *testing.T) *realHub { return startRealHubWith(t, realHubOptions{}) }
+
+func startRealHubWith(t *testing.T, o realHubOptions) *realHub {
 	t.Helper()
+	if o.hubIP == "" {
+		o.hubIP = "127.0.0.1"
+	}
+	if o.token == "" {
+		o.token = randomToken(t)
+	}
+	if o.scopes == nil {
+		o.scopes = hubactivity.Scopes
+	}
 	bin, err := exec.LookPath("jupyterhub")
 	if err != nil {
 		t.Skip("jupyterhub is not installed: apt-get install jupyterhub node-configurable-http-proxy")
 	}
 	dir := t.TempDir()
-	h := &realHub{token: randomToken(t), admin: randomToken(t)}
-	port := freePort(t)
+	h := &realHub{token: o.token, admin: randomToken(t), hubIP: o.hubIP, hubPort: freePortOn(t, o.hubIP)}
+	port := o.port
+	if port == 0 {
+		port = freePort(t)
+	}
 	h.url = fmt.Sprintf("http://127.0.0.1:%d/", port)
 	if err := os.WriteFile(filepath.Join(dir, "singleuser.py"), []byte(singleuserStandIn), 0o600); err != nil {
 		t.Fatal(err)
@@ -78,7 +109,7 @@ func startRealHub(t *testing.T) *realHub {
 	config := fmt.Sprintf(`
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = %d
-c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_ip = %q
 c.JupyterHub.hub_port = %d
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d"
 c.JupyterHub.db_url = "sqlite:///%s/jupyterhub.sqlite"
@@ -96,7 +127,7 @@ c.JupyterHub.load_roles = [
     {"name": "activity-reader", "scopes": %s, "services": [%q]},
     {"name": "tester", "scopes": ["admin:users", "admin:servers", "users:activity"], "services": ["tester"]},
 ]
-`, port, freePort(t), freePort(t), dir, dir, dir, dir, hubactivity.ServiceName, h.token, h.admin, pyList(hubactivity.Scopes), hubactivity.ServiceName)
+`, port, h.hubIP, h.hubPort, freePort(t), dir, dir, dir, dir, hubactivity.ServiceName, h.token, h.admin, pyList(o.scopes), hubactivity.ServiceName)
 	if err := os.WriteFile(filepath.Join(dir, "jupyterhub_config.py"), []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -262,4 +293,97 @@ data "twoi2chub_hub_activity" "test" {
 	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the activity token stopped a server: %d", resp.StatusCode)
 	}
+}
+
+// TestAccHubActivityService: the hub resource declares the activity service
+// and its read-only role in the real chart's values; the chart generates the
+// service's token into its Secret "hub" (never in values or state) and keeps
+// it across an upgrade. A real JupyterHub given that token and the deployed
+// role's scopes answers the data source, which finds the token from the
+// hub's namespace alone.
+func TestAccHubActivityService(t *testing.T) {
+	e := newHubEnv(t)
+	if _, err := exec.LookPath("jupyterhub"); err != nil {
+		t.Skip("jupyterhub is not installed: apt-get install jupyterhub node-configurable-http-proxy")
+	}
+	hubPort := freePort(t)
+	var token string
+	var deployedScopes []string
+	tokens := func() []string { return []string{token} }
+	chartToken := func() string {
+		s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "hub", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(s.Data[hubactivity.TokenKey])
+	}
+	withActivity := func(body string) string {
+		return hubConfig(e, body) + fmt.Sprintf(`
+data "twoi2chub_hub_activity" "test" {
+  namespace = twoi2chub_hub.test.namespace
+  hub_url   = "http://127.0.0.1:%d/"
+}
+`, hubPort)
+	}
+	addr := "data.twoi2chub_hub_activity.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: hubConfig(e, ""),
+				Check: func(*terraform.State) error {
+					hub, _ := e.latest(t).Config["hub"].(map[string]any)
+					services, _ := hub["services"].(map[string]any)
+					svc, ok := services[hubactivity.ServiceName].(map[string]any)
+					if !ok {
+						return fmt.Errorf("deployed hub.services lack %s: %v", hubactivity.ServiceName, services)
+					}
+					if _, ok := svc["apiToken"]; ok {
+						return fmt.Errorf("the deployed values hold the service's token")
+					}
+					roles, _ := hub["loadRoles"].(map[string]any)
+					role, _ := roles[hubactivity.ServiceName].(map[string]any)
+					deployedScopes = nil
+					for _, s := range role["scopes"].([]any) {
+						deployedScopes = append(deployedScopes, fmt.Sprint(s))
+					}
+					if fmt.Sprint(deployedScopes) != "[list:users read:users read:servers]" || fmt.Sprint(role["services"]) != "["+hubactivity.ServiceName+"]" {
+						return fmt.Errorf("deployed role %v", role)
+					}
+					token = chartToken()
+					if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(token) {
+						return fmt.Errorf("Secret hub holds %s = %q, want 64 random hex digits", hubactivity.TokenKey, token)
+					}
+					return nil
+				},
+				ConfigStateChecks: []statecheck.StateCheck{noneInState{"the activity token", tokens}},
+			},
+			{
+				PreConfig: func() {
+					h := startRealHubWith(t, realHubOptions{port: hubPort, token: token, scopes: deployedScopes})
+					h.populate(t)
+				},
+				Config: withActivity(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("users"), knownvalue.Int64Exact(4)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("running_servers"), knownvalue.Int64Exact(1)),
+					noneInState{"the activity token", tokens},
+				},
+			},
+			{
+				Config: withActivity(`  culling = { enabled = true, timeout = 3600 }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("release_revision"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("users"), knownvalue.Int64Exact(4)),
+					noneInState{"the activity token", tokens},
+				},
+				Check: func(*terraform.State) error {
+					if got := chartToken(); got != token {
+						return fmt.Errorf("the upgrade changed the activity token")
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
