@@ -4,7 +4,7 @@
 // scopes (servers' start times come with read:servers).
 //
 // The package knows nothing about Terraform or Kubernetes; Fetch takes the
-// HTTP round trip to use, direct or through the API server's service proxy.
+// HTTP round trip to use.
 package hubactivity
 
 import (

@@ -47,9 +47,7 @@ func ParseWith(values Values, auth Values) (h Hub, omitted []Pointer, err error)
 			subtract(residual, out)
 		}
 	}
-	if covers(residual, owned()) {
-		subtract(residual, owned())
-	}
+	subtractOwned(residual)
 	// Callback URLs the hub's domain filled into its auth.
 	for _, class := range callbackClasses(h.Auth, h.Domain) {
 		derived := Values{"hub": map[string]any{"config": map[string]any{class: map[string]any{"oauth_callback_url": CallbackURL(h.Domain)}}}}

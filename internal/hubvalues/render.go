@@ -154,14 +154,34 @@ var features = []feature{
 	{render: renderCloudMetadata, parse: parseCloudMetadata},
 }
 
-// owned are values the provider always sets, whatever the settings: they
-// protect community data, and are left out of drift checks (see Checksum use
-// in DriftDigest) so that a hub installed without them imports cleanly.
-func owned() Values {
+// ownedParts are values the provider always sets, whatever the settings:
+// they protect community data or give the provider what it needs (the
+// activity service), and are left out of drift checks (see DriftDigest), each
+// part on its own, so that a hub installed without them imports cleanly.
+func ownedParts() []Values {
 	// Keep the hub database's PVC when the release is uninstalled.
-	return Values{"hub": map[string]any{"db": map[string]any{"pvc": map[string]any{
+	keepDB := Values{"hub": map[string]any{"db": map[string]any{"pvc": map[string]any{
 		"annotations": map[string]any{"helm.sh/resource-policy": "keep"},
 	}}}}
+	return []Values{keepDB, activityService()}
+}
+
+// owned is every owned part in one tree.
+func owned() Values {
+	v := Values{}
+	for _, p := range ownedParts() {
+		DeepMerge(v, p)
+	}
+	return v
+}
+
+// subtractOwned takes out of v each owned part v holds exactly.
+func subtractOwned(v Values) {
+	for _, p := range ownedParts() {
+		if covers(v, p) {
+			subtract(v, p)
+		}
+	}
 }
 
 // Render turns h into chart values. Validation of h is the caller's job (the
@@ -259,9 +279,7 @@ func findOverrides(base, extra Values, at []any, written *Rendered) []Override {
 func DriftDigest(v Values) string {
 	c, _ := NormalizeValues(v)
 	c = deepCopy(c).(map[string]any)
-	if covers(c, owned()) {
-		subtract(c, owned())
-	}
+	subtractOwned(c)
 	return Checksum(c)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubactivity"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/validate"
@@ -65,13 +63,14 @@ func (d *HubActivityDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"which servers run and which have run longer than `max_age` (forgotten servers cost money; servers running for days can be abuse such " +
 			"as crypto-mining). Use it in `check` blocks to be warned at each plan.\n\n" +
 			"It reads with the token of a JupyterHub service that may only list and read users and their servers (`list:users`, `read:users`, " +
-			"`read:servers`), taken at each read from a Kubernetes Secret of the hub's namespace, so the token is never in state. By default it " +
-			"reaches the hub through the Kubernetes API server's service proxy (the hub's `hub` Service, port 8081): no public address is needed.",
+			"`read:servers`), taken at each read from a Kubernetes Secret of the hub's namespace, so the token is never in state. Every `twoi2chub_hub` " +
+			"declares that service; the chart generates its token. It reaches the hub at `hub_url`: not through the Kubernetes API server's service " +
+			"proxy, since the API server removes the `Authorization` header, the only place JupyterHub's REST API takes a token from.",
 		Attributes: map[string]schema.Attribute{
 			"namespace": schema.StringAttribute{Required: true, MarkdownDescription: "Namespace of the hub, e.g. `twoi2chub_hub.this.namespace`.",
 				Validators: []validator.String{checkString(validate.Namespace)}},
-			"hub_url": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "Reach the hub at this URL instead of through the API server, e.g. `\"https://hub.example.org/\"`.",
+			"hub_url": schema.StringAttribute{Required: true,
+				MarkdownDescription: "Where the hub answers, e.g. `twoi2chub_hub.this.url` (`\"https://hub.example.org/\"`); `/hub/api/` is added.",
 				Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^https?://[^\s]+$`), "must be an http(s):// URL")}},
 			"token_secret": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Secret of `namespace` holding the service's token. Default `\"hub\"`, where zero-to-jupyterhub keeps the tokens of the services it declares.",
@@ -135,19 +134,11 @@ func (d *HubActivityDataSource) Read(ctx context.Context, req datasource.ReadReq
 				ns, secretName, key, hubactivity.ServiceName))
 		return
 	}
-	var get hubactivity.Getter
-	if u := m.HubURL.ValueString(); u != "" {
-		get = hubactivity.HTTPGetter(u, token, http.DefaultTransport)
-	} else {
-		get = serviceProxyGetter(client, ns, token)
-	}
+	get := hubactivity.HTTPGetter(m.HubURL.ValueString(), token, http.DefaultTransport)
 	users, err := hubactivity.FetchUsers(ctx, get)
 	if err != nil {
-		where := "through the Kubernetes API server's proxy to Service " + ns + "/hub"
-		if m.HubURL.ValueString() != "" {
-			where = "at " + m.HubURL.ValueString()
-		}
-		resp.Diagnostics.AddError("Cannot read the hub's users", fmt.Sprintf("Reading the hub's REST API %s: %v.", where, err))
+		addAttrError(&resp.Diagnostics, path.Root("hub_url"), "Cannot read the hub's users",
+			fmt.Sprintf("Reading the hub's REST API at %s: %v.", m.HubURL.ValueString(), err))
 		return
 	}
 	maxAge, _ := time.ParseDuration(orDefault(m.MaxAge.ValueString(), defaultMaxAge))
@@ -160,23 +151,6 @@ func (d *HubActivityDataSource) Read(ctx context.Context, req datasource.ReadReq
 		m.PastMaxAge = append(m.PastMaxAge, oldServerModel{Name: o.Name(), User: o.User, Started: o.Started.UTC().Format(time.RFC3339)})
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// serviceProxyGetter reads the hub's API through the API server's proxy to
-// the hub Service. The token goes as a query parameter: the Authorization
-// header carries the credentials of the API server itself.
-func serviceProxyGetter(client kubernetes.Interface, ns, token string) hubactivity.Getter {
-	return func(ctx context.Context, p string, query url.Values) ([]byte, error) {
-		req := client.CoreV1().RESTClient().Get().
-			AbsPath("/api/v1/namespaces", ns, "services", "hub:8081", "proxy", "hub", "api", p).
-			SetHeader("Accept", hubactivity.PaginationAccept).Param("token", token)
-		for k, vs := range query {
-			for _, v := range vs {
-				req = req.Param(k, v)
-			}
-		}
-		return req.DoRaw(ctx)
-	}
 }
 
 func orDefault(s, def string) string {

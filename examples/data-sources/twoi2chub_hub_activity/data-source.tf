@@ -1,8 +1,10 @@
 # Who uses the hackweek hub, and which servers have run for more than 8
-# hours: read at each plan through the Kubernetes API server, with the
-# hub's read-only service token (never stored in state).
+# hours: read at each plan from the hub's REST API, with the read-only token
+# of the service every twoi2chub_hub declares (read from the hub's Secret,
+# never stored in state).
 data "twoi2chub_hub_activity" "hackweek" {
   namespace = "hackweek"
+  hub_url   = "https://hackweek.example.org/" # or twoi2chub_hub.hackweek.url
   max_age   = "8h"
 }
 
