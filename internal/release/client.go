@@ -42,6 +42,7 @@ type Client struct {
 
 	addresses        addressCache
 	ingressAddresses addressCache
+	listings         clusterListings
 }
 
 // New returns a Client for the cluster cfg points at.
@@ -189,6 +190,7 @@ func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout 
 	un := action.NewUninstall(cfg)
 	un.Wait, un.Timeout = true, timeout
 	un.IgnoreNotFound = true
+	defer c.listings.forgetOwners()
 	_, err = un.Run(name)
 	return err
 }
