@@ -43,6 +43,7 @@ type Client struct {
 	addresses        addressCache
 	ingressAddresses addressCache
 	listings         clusterListings
+	validators       sharedValidators
 }
 
 // New returns a Client for the cluster cfg points at.
