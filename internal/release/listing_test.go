@@ -153,3 +153,31 @@ func TestCollisionSeenAfterApply(t *testing.T) {
 		t.Errorf("after installing %s/%s: collisions %v %v, want its ClusterRole and ClusterRoleBinding", ns, name, got, err)
 	}
 }
+
+// TestLatestUnlessSkipsAnUnchangedRecord: a refresh that knows the revision
+// and status reads only the revisions' labels; a change made with Helm (a new
+// revision) is read whole, so drift is still seen.
+func TestLatestUnlessSkipsAnUnchangedRecord(t *testing.T) {
+	c, _, log, ns := newCountedClient(t)
+	ctx := ctxFor(t)
+	ch := testChart(t)
+	if _, err := c.Apply(ctx, ApplyRequest{Namespace: ns, Name: "hub", Chart: ch, Values: keepDB, Timeout: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	log.reset()
+	info, head, err := c.LatestUnless(ctx, ns, "hub", 1, "deployed")
+	if err != nil || info != nil || head == nil || head.Revision != 1 || head.Status != "deployed" {
+		t.Fatalf("unchanged: %+v %+v %v", info, head, err)
+	}
+	if got := log.count("GET", "/api/v1/namespaces/"+ns+"/secrets/"); got != 0 {
+		t.Errorf("an unchanged release's record was fetched (%d requests)", got)
+	}
+	values := map[string]any{"cull": map[string]any{"timeout": 60}}
+	if _, err := c.Apply(ctx, ApplyRequest{Namespace: ns, Name: "hub", Chart: ch, Values: values, Timeout: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	info, _, err = c.LatestUnless(ctx, ns, "hub", 1, "deployed")
+	if err != nil || info == nil || info.Revision != 2 || info.Config["cull"] == nil {
+		t.Fatalf("after an upgrade: %+v %v, want revision 2 read whole", info, err)
+	}
+}
