@@ -33,4 +33,3 @@ func TestApplyReadsOpenAPIOnce(t *testing.T) {
 		t.Errorf("the upgrade read the OpenAPI documents again: %d requests", got)
 	}
 }
-
