@@ -76,6 +76,8 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 // as Helm's atomic mode would, but only when the cluster still answers; the
 // error is an *ApplyError saying which of these happened.
 func (c *Client) Apply(ctx context.Context, req ApplyRequest) (*Result, error) {
+	// Whatever happens, the release's cluster-scoped objects may have changed.
+	defer c.listings.forgetOwners()
 	res := &Result{}
 	id := req.Namespace + "/" + req.Name
 	deadline := time.Now().Add(req.Timeout)

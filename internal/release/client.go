@@ -42,6 +42,8 @@ type Client struct {
 
 	addresses        addressCache
 	ingressAddresses addressCache
+	listings         clusterListings
+	validators       sharedValidators
 }
 
 // New returns a Client for the cluster cfg points at.
@@ -93,30 +95,52 @@ var secretsResource = schema.GroupVersionResource{Version: "v1", Resource: "secr
 // metadata of its revision Secrets, then the newest one. It returns nil, nil
 // when there is no such release.
 func (c *Client) Latest(ctx context.Context, namespace, name string) (*Info, error) {
+	info, _, err := c.LatestUnless(ctx, namespace, name, 0, "")
+	return info, err
+}
+
+// Head is what the labels of a release's newest revision Secret say.
+type Head struct {
+	Revision int
+	Status   string
+}
+
+// LatestUnless reads the latest revision of a release, unless its labels
+// (read first, with the metadata of every revision) say it is revision
+// known in status knownStatus: then it returns nil and the head, and the
+// release record, gzipped JSON holding the whole chart, is neither fetched
+// nor decoded. Any change made with Helm writes a new revision or a new
+// status, so a refresh that finds neither has nothing to read. Both nil when
+// there is no such release.
+func (c *Client) LatestUnless(ctx context.Context, namespace, name string, known int, knownStatus string) (*Info, *Head, error) {
 	list, err := c.metadata.Resource(secretsResource).Namespace(namespace).List(ctx, metav1.ListOptions{
 		LabelSelector: "owner=helm,name=" + name,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	newest, newestVersion := "", -1
+	newest, head := "", &Head{Revision: -1}
 	for _, item := range list.Items {
 		v, err := strconv.Atoi(item.Labels["version"])
-		if err == nil && v > newestVersion {
-			newest, newestVersion = item.Name, v
+		if err == nil && v > head.Revision {
+			newest, head.Revision, head.Status = item.Name, v, item.Labels["status"]
 		}
 	}
 	if newest == "" {
-		return nil, nil
+		return nil, nil, nil
+	}
+	if known > 0 && head.Revision == known && head.Status == knownStatus {
+		return nil, head, nil
 	}
 	secret, err := c.clientset.CoreV1().Secrets(namespace).Get(ctx, newest, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, nil // uninstalled between the two requests
+		return nil, nil, nil // uninstalled between the two requests
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return decodeInfo(secret.Data["release"])
+	info, err := decodeInfo(secret.Data["release"])
+	return info, head, err
 }
 
 // storedRelease is the part of Helm's stored release record we read; the
@@ -189,6 +213,7 @@ func (c *Client) Uninstall(ctx context.Context, namespace, name string, timeout 
 	un := action.NewUninstall(cfg)
 	un.Wait, un.Timeout = true, timeout
 	un.IgnoreNotFound = true
+	defer c.listings.forgetOwners()
 	_, err = un.Run(name)
 	return err
 }

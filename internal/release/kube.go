@@ -78,6 +78,7 @@ func (c *Client) actionConfig(ctx context.Context, namespace string, deadline ti
 	if !ok {
 		return nil, nil, fmt.Errorf("unexpected Helm kube client %T", cfg.KubeClient)
 	}
+	kc.Factory = validatingFactory{Factory: kc.Factory, shared: &c.validators}
 	prog := &progress{}
 	cfg.KubeClient = &waitingKube{Client: kc, waiter: &Waiter{Client: c.clientset, Logf: logFrom(ctx)}, ctx: ctx, deadline: deadline, progress: prog}
 	cfg.Releases.Driver = &recordingDriver{Driver: cfg.Releases.Driver, progress: prog}

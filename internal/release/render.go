@@ -145,9 +145,11 @@ func (c Collision) String() string {
 	return fmt.Sprintf("%s belongs to release %s/%s", c.Object, c.OwnerNamespace, c.OwnerRelease)
 }
 
-// Collisions reads each cluster-scoped object the release would create (one
-// GET of its metadata each) and returns those owned by another release, or by
-// no release: Helm would refuse to install over them.
+// Collisions finds the cluster-scoped objects the release would create that
+// exist and belong to another release, or to no release: Helm would refuse to
+// install over them. Each kind's owners come from one metadata listing shared
+// by every hub of a plan; where listing is forbidden, each object is read by
+// itself (one GET of its metadata).
 func (c *Client) Collisions(ctx context.Context, namespace, name string, objects []Object) ([]Collision, error) {
 	var out []Collision
 	for _, o := range objects {
@@ -159,19 +161,27 @@ func (c *Client) Collisions(ctx context.Context, namespace, name string, objects
 		if err != nil {
 			continue
 		}
-		meta, err := c.metadata.Resource(gv.WithResource(resource)).Get(ctx, o.Name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			continue
-		}
+		gvr := gv.WithResource(resource)
+		listing, err := c.owners(ctx, gvr)
 		if err != nil {
 			return out, err
 		}
-		ann := meta.GetAnnotations()
-		ownerNS, owner := ann["meta.helm.sh/release-namespace"], ann["meta.helm.sh/release-name"]
-		if ownerNS == namespace && owner == name {
+		own, exists := listing.owners[o.Name]
+		if !listing.listed {
+			meta, err := c.metadata.Resource(gvr).Get(ctx, o.Name, metav1.GetOptions{})
+			if apierrors.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return out, err
+			}
+			ann := meta.GetAnnotations()
+			own, exists = owner{ann["meta.helm.sh/release-namespace"], ann["meta.helm.sh/release-name"]}, true
+		}
+		if !exists || (own.namespace == namespace && own.release == name) {
 			continue
 		}
-		out = append(out, Collision{Object: o, OwnerNamespace: ownerNS, OwnerRelease: owner})
+		out = append(out, Collision{Object: o, OwnerNamespace: own.namespace, OwnerRelease: own.release})
 	}
 	return out, nil
 }

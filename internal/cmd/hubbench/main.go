@@ -42,6 +42,7 @@ func main() {
 	nullBin := flag.String("null-provider", "bin/terraform-provider-nullhub", "the do-nothing provider with the hub's schema")
 	helmBin := flag.String("helm-provider", "", "terraform-provider-helm binary to compare with (optional)")
 	profiles := flag.String("profile-dir", "", "write CPU profiles of the largest plans here (optional)")
+	logs := flag.String("log-dir", "", "write the providers' logs of each upgrade here, and a CPU profile of twoi2chub's (optional)")
 	flag.Parse()
 
 	abs := func(p string) string {
@@ -54,7 +55,7 @@ func main() {
 		}
 		return a
 	}
-	b := &bench{runs: *runs, cli: abs(*cli), profiles: abs(*profiles)}
+	b := &bench{runs: *runs, cli: abs(*cli), profiles: abs(*profiles), logs: abs(*logs)}
 	var counts []int
 	for _, s := range strings.Split(*hubsFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))

@@ -26,6 +26,7 @@ type bench struct {
 	runs     int
 	cli      string
 	profiles string
+	logs     string // upgrade logs and profiles, when set
 	kinds    []*kind
 	cp       *testbed.ControlPlane
 	client   kubernetes.Interface
@@ -85,9 +86,9 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		cmd.Stdout, cmd.Stderr = out, out
 		return cmd, out
 	}
-	apply := func(what string) (float64, error) {
+	apply := func(what string, extraEnv ...string) (float64, error) {
 		start := time.Now()
-		cmd, out := run(nil, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
+		cmd, out := run(extraEnv, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 		if err := cmd.Run(); err != nil {
 			return 0, fmt.Errorf("%s: %v\n%s", what, err, tail(out.String(), 40))
 		}
@@ -156,7 +157,16 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 			return nil, err
 		}
 	}
-	if r.upgrade, err = apply("upgrade"); err != nil {
+	// The upgrade's timeline (each provider's log, Helm's steps included)
+	// and twoi2chub's CPU profile, to see where a slow upgrade waits.
+	var upgradeEnv []string
+	if b.logs != "" {
+		upgradeEnv = []string{"TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH=" + filepath.Join(b.logs, fmt.Sprintf("upgrade-%s-%d.log", k.name, n))}
+		if k.name == "twoi2chub" {
+			upgradeEnv = append(upgradeEnv, rpcstats.EnvCPUProfile+"="+filepath.Join(b.logs, fmt.Sprintf("upgrade-%d.pprof", n)))
+		}
+	}
+	if r.upgrade, err = apply("upgrade", upgradeEnv...); err != nil {
 		return nil, err
 	}
 	if profile {
