@@ -67,7 +67,7 @@ func TestAccHubUserServiceAccount(t *testing.T) {
     name                  = "user"
     cloud_metadata_server = true
   }`),
-				ExpectError: regexp.MustCompile(`Setting moved[\s\S]*write[\s\S]*block_cloud_metadata = false`),
+				ExpectError: regexp.MustCompile(`Setting moved[\s\S]*write[\s\S]*block_cloud_metadata\s+=\s+false`),
 			},
 			{
 				Config: hubConfig(e, body(first)),
