@@ -7,16 +7,14 @@ package authstore
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/fingerprint"
 )
 
 const (
@@ -24,7 +22,7 @@ const (
 	SecretKey = "client-secret"
 	// FingerprintKey is the key of the managed Secret that holds the random
 	// key of the client secret's fingerprint.
-	FingerprintKey = "fingerprint-key"
+	FingerprintKey = fingerprint.DataKey
 	settingsKey    = "settings.json"
 	managedLabel   = "app.kubernetes.io/managed-by"
 	managedValue   = "terraform-provider-twoi2chub"
@@ -34,15 +32,9 @@ const (
 // ObjectName names the ConfigMap and managed Secret of an auth.
 func ObjectName(name string) string { return "twoi2chub-auth-" + name }
 
-// Checksum fingerprints a client secret: HMAC-SHA256 keyed by the auth's
-// random fingerprint key, which only the cluster holds. State and the hub
-// pod's annotation see the fingerprint; without the key nobody can test
-// guesses of the secret against it, as they could against a plain hash.
-func Checksum(key []byte, secret string) string {
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte(secret))
-	return hex.EncodeToString(mac.Sum(nil))
-}
+// Checksum fingerprints a client secret with the auth's fingerprint key
+// (package fingerprint).
+func Checksum(key []byte, secret string) string { return fingerprint.Sum(key, secret) }
 
 func labels(name string) map[string]string {
 	return map[string]string{managedLabel: managedValue, partOfLabel: name}
@@ -93,15 +85,7 @@ func LoadSettings(ctx context.Context, cs kubernetes.Interface, namespace, name 
 // the managed Secret or its key does not exist (before the first apply, or
 // an auth made by a provider version that hashed the secret plainly).
 func FingerprintKeyOf(ctx context.Context, cs kubernetes.Interface, namespace, name string) (key []byte, found bool, err error) {
-	s, err := cs.CoreV1().Secrets(namespace).Get(ctx, ObjectName(name), metav1.GetOptions{})
-	if apierrors.IsNotFound(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	key, found = s.Data[FingerprintKey]
-	return key, found && len(key) > 0, nil
+	return fingerprint.KeyOf(ctx, cs, namespace, ObjectName(name))
 }
 
 // EnsureFingerprintKey returns the auth's fingerprint key, creating it once
@@ -109,16 +93,9 @@ func FingerprintKeyOf(ctx context.Context, cs kubernetes.Interface, namespace, n
 func EnsureFingerprintKey(ctx context.Context, cs kubernetes.Interface, namespace, name string) ([]byte, error) {
 	var key []byte
 	err := updateManaged(ctx, cs, namespace, name, func(data map[string][]byte) error {
-		if k := data[FingerprintKey]; len(k) > 0 {
-			key = k
-			return nil
-		}
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return err
-		}
-		data[FingerprintKey] = key
-		return nil
+		var err error
+		key, err = fingerprint.Ensure(data)
+		return err
 	})
 	return key, err
 }
@@ -133,60 +110,9 @@ func SaveSecret(ctx context.Context, cs kubernetes.Interface, namespace, name, s
 }
 
 // updateManaged applies change to the managed Secret's data, creating the
-// Secret if missing, and writes it back only when something changed.
+// Secret if missing.
 func updateManaged(ctx context.Context, cs kubernetes.Interface, namespace, name string, change func(map[string][]byte) error) error {
-	secrets := cs.CoreV1().Secrets(namespace)
-	for attempt := 0; ; attempt++ {
-		s, err := secrets.Get(ctx, ObjectName(name), metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
-			s = &corev1.Secret{
-				ObjectMeta: metav1.ObjectMeta{Name: ObjectName(name), Namespace: namespace, Labels: labels(name)},
-				Type:       corev1.SecretTypeOpaque,
-				Data:       map[string][]byte{},
-			}
-			if err := change(s.Data); err != nil {
-				return err
-			}
-			_, err = secrets.Create(ctx, s, metav1.CreateOptions{})
-			if apierrors.IsAlreadyExists(err) && attempt < 3 {
-				continue // created meanwhile: change that one
-			}
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		before := make(map[string]string, len(s.Data))
-		for k, v := range s.Data {
-			before[k] = string(v)
-		}
-		if s.Data == nil {
-			s.Data = map[string][]byte{}
-		}
-		if err := change(s.Data); err != nil {
-			return err
-		}
-		if sameData(before, s.Data) {
-			return nil
-		}
-		_, err = secrets.Update(ctx, s, metav1.UpdateOptions{})
-		if apierrors.IsConflict(err) && attempt < 3 {
-			continue // changed meanwhile: read it again
-		}
-		return err
-	}
-}
-
-func sameData(before map[string]string, after map[string][]byte) bool {
-	if len(before) != len(after) {
-		return false
-	}
-	for k, v := range after {
-		if b, ok := before[k]; !ok || b != string(v) {
-			return false
-		}
-	}
-	return true
+	return fingerprint.UpdateSecret(ctx, cs, namespace, ObjectName(name), labels(name), nil, change)
 }
 
 // SecretChecksum fingerprints, with fingerprintKey, the client secret stored

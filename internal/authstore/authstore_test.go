@@ -3,8 +3,6 @@ package authstore
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"testing"
 
@@ -15,27 +13,6 @@ import (
 )
 
 func TestMain(m *testing.M) { os.Exit(testbed.RunMain(m)) }
-
-// TestChecksumIsKeyed: the fingerprint depends on the key, and is neither the
-// plain SHA-256 of the secret nor the salted one earlier versions stored.
-func TestChecksumIsKeyed(t *testing.T) {
-	const secret = "gh-secret-value-1"
-	k1, k2 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
-	a, b := Checksum(k1, secret), Checksum(k2, secret)
-	if a == b {
-		t.Errorf("two keys give the same fingerprint %s", a)
-	}
-	if a != Checksum(k1, secret) || a == Checksum(k1, secret+"x") {
-		t.Error("the fingerprint is not a function of key and secret")
-	}
-	plain := sha256.Sum256([]byte(secret))
-	salted := sha256.Sum256([]byte("hackweek/github\x00" + secret))
-	for _, h := range []string{hex.EncodeToString(plain[:]), hex.EncodeToString(salted[:])} {
-		if a == h || b == h {
-			t.Errorf("fingerprint %s is a plain hash of the secret", h)
-		}
-	}
-}
 
 // TestFingerprintKeyKeptAcrossWrites: the key is created once, kept when the
 // client secret is written, and differs between auths.

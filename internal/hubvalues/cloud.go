@@ -23,11 +23,8 @@ type UserServiceAccount struct {
 	Name        string            `json:"name"`
 	Create      *bool             `json:"create,omitempty"` // default true
 	Annotations map[string]string `json:"annotations"`
-	// CloudMetadataServer lets user servers reach the cloud's metadata
-	// address, which z2jh's network policy blocks by default. On GKE, Workload
-	// Identity tokens come from there (the GKE metadata server, which hides
-	// the node's own credentials).
-	CloudMetadataServer *bool `json:"cloud_metadata_server,omitempty"`
+	// Whether users reach the cloud's metadata server (GKE Workload
+	// Identity's tokens come from there) is the hub's block_cloud_metadata.
 }
 
 // creates reports whether the release creates the ServiceAccount.
@@ -55,14 +52,6 @@ func renderUserServiceAccount(h *Hub, b *builder) {
 		}
 		b.set(a("create"), sa, "custom", "twoi2chub", "userServiceAccount")
 	}
-	if s.CloudMetadataServer != nil {
-		b.set(a("cloud_metadata_server"), *s.CloudMetadataServer, "singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
-		if *s.CloudMetadataServer {
-			// The chart refuses an allowed metadata server that its iptables
-			// init container (on by default) would block anyway.
-			b.set(a("cloud_metadata_server"), false, "singleuser", "cloudMetadata", "blockWithIptables")
-		}
-	}
 }
 
 func parseUserServiceAccount(v Values, h *Hub) {
@@ -83,10 +72,6 @@ func parseUserServiceAccount(v Values, h *Hub) {
 				s.Annotations[k] = str
 			}
 		}
-	}
-	if m, ok := lookupAny(v, "singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer").(bool); ok {
-		// Read as allowed only with iptables off too; parse keeps only what renders back.
-		s.CloudMetadataServer = &m
 	}
 	h.UserServiceAccount = s
 }

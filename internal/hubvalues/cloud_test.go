@@ -26,7 +26,7 @@ func TestUserServiceAccount(t *testing.T) {
 		want string
 	}{
 		"gke workload identity": {
-			sa: UserServiceAccount{Name: "user", CloudMetadataServer: boolPtr(true),
+			sa: UserServiceAccount{Name: "user",
 				Annotations: map[string]string{"iam.gke.io/gcp-service-account": "hackweek-prod@hackweek-hub.iam.gserviceaccount.com"}},
 			want: `custom:
   twoi2chub:
@@ -35,11 +35,6 @@ func TestUserServiceAccount(t *testing.T) {
         iam.gke.io/gcp-service-account: hackweek-prod@hackweek-hub.iam.gserviceaccount.com
       name: user
 singleuser:
-  cloudMetadata:
-    blockWithIptables: false
-  networkPolicy:
-    egressAllowRules:
-      cloudMetadataServer: true
   serviceAccountName: user
 `,
 		},
@@ -49,16 +44,13 @@ singleuser:
   serviceAccountName: made-by-someone
 `,
 		},
-		"created, no annotations, metadata blocked": {
-			sa: UserServiceAccount{Name: "user", CloudMetadataServer: boolPtr(false)},
+		"created, no annotations": {
+			sa: UserServiceAccount{Name: "user"},
 			want: `custom:
   twoi2chub:
     userServiceAccount:
       name: user
 singleuser:
-  networkPolicy:
-    egressAllowRules:
-      cloudMetadataServer: false
   serviceAccountName: user
 `,
 		},
@@ -90,6 +82,48 @@ singleuser:
 			}
 		})
 	}
+}
+
+// TestWorkloadIdentityMetadataIsOneSetting: GKE's Workload Identity (a
+// ServiceAccount plus the metadata server opened) writes z2jh's two metadata
+// switches from block_cloud_metadata alone, and reads back to the same two
+// attributes, with nothing left to extra_values.
+func TestWorkloadIdentityMetadataIsOneSetting(t *testing.T) {
+	hub := Hub{
+		UserServiceAccount: &UserServiceAccount{Name: "user", Annotations: map[string]string{"iam.gke.io/gcp-service-account": "u@p.iam.gserviceaccount.com"}},
+		BlockCloudMetadata: boolPtr(false),
+	}
+	r, err := Render(hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []Pointer{PointerOf("singleuser", "cloudMetadata", "blockWithIptables"),
+		PointerOf("singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")} {
+		if got := r.AttrFor(p).String(); got != "block_cloud_metadata" {
+			t.Errorf("%s is written by %q, want block_cloud_metadata alone", p.Dotted(), got)
+		}
+	}
+	if issues := schemaIssues(t, r.Values); len(issues) > 0 {
+		t.Errorf("schema issues: %v", issues)
+	}
+	back, _, err := Parse(r.Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.UserServiceAccount, hub.UserServiceAccount) || back.BlockCloudMetadata == nil || *back.BlockCloudMetadata ||
+		len(back.ExtraValues) != 0 {
+		a, _ := yaml.Marshal(back)
+		t.Errorf("parse(render(hub)) gave\n%s", a)
+	}
+}
+
+func schemaIssues(t *testing.T, v Values) []Issue {
+	t.Helper()
+	schema, err := CompileSchema(z2jhtest.Schema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema.Validate(Coalesce(z2jhtest.Defaults(t), v))
 }
 
 // TestUserServiceAccountDefaultsToCreated: create left out means the hub

@@ -9,8 +9,8 @@ import (
 
 // What a profile gives its servers beyond size and image, for any node pool
 // (not only GPU ones): tolerations, node affinity, environment variables,
-// and a free-form image field on the form (KubeSpawner profile_options
-// unlisted_choice). Written into the profile's kubespawner_override and
+// a free-form image field on the form (KubeSpawner profile_options
+// unlisted_choice), and menus beyond the image (profile_options.go). Written into the profile's kubespawner_override and
 // profile_options by renderProfiles, read back by parseProfiles.
 
 // NodeAffinity places a profile's servers by node labels, beyond the exact
@@ -97,21 +97,12 @@ func renderProfileServer(p Profile, i int, entry, override map[string]any, b *bu
 			b.source(AttrPath{"profiles", i, "environment_from_secrets", MapKey(name)}, ptr("kubespawner_override", "environment", name)...)
 		}
 	}
-	if u := p.UnlistedImage; u != nil {
-		image, ok := lookupMap(entry, "profile_options", "image")
-		if !ok {
-			return // Check asks for image_choices.
-		}
-		choice := map[string]any{"enabled": true, "display_name": u.DisplayName, "kubespawner_override": map[string]any{"image": "{value}"}}
-		if u.ValidationRegex != "" {
-			choice["validation_regex"] = u.ValidationRegex
-		}
-		if u.ValidationMessage != "" {
-			choice["validation_message"] = u.ValidationMessage
-		}
-		image["unlisted_choice"] = choice
+	// Without image_choices there is no menu to add to: Check asks for one.
+	if image, ok := lookupMap(entry, "profile_options", "image"); ok && p.UnlistedImage != nil {
+		image["unlisted_choice"] = unlistedChoiceValue(*p.UnlistedImage)
 		b.source(at("unlisted_image"), ptr("profile_options", "image", "unlisted_choice")...)
 	}
+	renderProfileOptions(p, i, entry, b)
 }
 
 // parseProfileServer reads what renderProfileServer wrote. A shape it does
@@ -146,11 +137,9 @@ func parseProfileServer(entry, override map[string]any, p *Profile) {
 		p.Environment, p.EnvironmentFromSecrets = parseEnv(env)
 	}
 	if u, ok := lookupMap(entry, "profile_options", "image", "unlisted_choice"); ok {
-		p.UnlistedImage = &UnlistedImage{}
-		p.UnlistedImage.DisplayName, _ = u["display_name"].(string)
-		p.UnlistedImage.ValidationRegex, _ = u["validation_regex"].(string)
-		p.UnlistedImage.ValidationMessage, _ = u["validation_message"].(string)
+		p.UnlistedImage = parseUnlistedChoice(u)
 	}
+	parseProfileOptions(entry, p)
 }
 
 func affinity(p *Profile) *NodeAffinity {
@@ -207,6 +196,7 @@ func checkProfileServerFields(h Hub, ps *problems) {
 		if u := p.UnlistedImage; u != nil {
 			ps.field(AttrPath{"profiles", i, "unlisted_image", "validation_regex"}, u.ValidationRegex, validate.Regexp)
 		}
+		checkProfileOptionFields(p, i, ps)
 	}
 }
 
@@ -271,6 +261,7 @@ func checkProfileServers(h Hub, ps *problems) {
 					"and remove `image`.")
 		}
 		checkEnvTwice(AttrPath{"profiles", i}, p.Environment, p.EnvironmentFromSecrets, ps)
+		checkProfileOptions(p, i, ps)
 		if a := p.NodeAffinity; a != nil {
 			if len(a.Required) == 0 && len(a.Preferred) == 0 {
 				ps.add(at("node_affinity"), "Empty node affinity", "Give `required` or `preferred` a requirement, or leave `node_affinity` out.")

@@ -32,6 +32,8 @@ type Profile struct {
 	Environment            map[string]string    `json:"environment"`
 	EnvironmentFromSecrets map[string]SecretRef `json:"environment_from_secrets"`
 	UnlistedImage          *UnlistedImage       `json:"unlisted_image,omitempty"`
+	// Menus beyond the image menu (profile_options.go).
+	Options map[string]ProfileOption `json:"options"`
 }
 
 // GPU asks for accelerators and places the server where they are.
@@ -264,16 +266,7 @@ func checkProfileFields(h Hub, ps *problems) {
 	for i, p := range h.Profiles {
 		at := func(name string) AttrPath { return AttrPath{"profiles", i, name} }
 		ps.field(at("image"), p.Image, validate.ImageRef)
-		ps.field(at("memory_guarantee"), p.MemoryGuarantee, validate.Memory)
-		ps.field(at("memory_limit"), p.MemoryLimit, validate.Memory)
-		for _, c := range []struct {
-			name string
-			v    *float64
-		}{{"cpu_guarantee", p.CPUGuarantee}, {"cpu_limit", p.CPULimit}} {
-			if c.v != nil && (!(*c.v > 0) || math.IsInf(*c.v, 0)) {
-				ps.add(at(c.name), "Invalid value", "CPU must be a positive number of cores, e.g. 0.5 or 2")
-			}
-		}
+		checkServerSize(at, p.CPUGuarantee, p.CPULimit, p.MemoryGuarantee, p.MemoryLimit, ps)
 		for k, v := range p.NodeSelector {
 			ps.field(at("node_selector"), k, validate.LabelKey)
 			ps.field(at("node_selector"), v, validate.LabelValue)
@@ -317,13 +310,6 @@ func checkProfiles(h Hub, ps *problems) {
 		} else {
 			slugs[slug] = i
 		}
-		if p.CPUGuarantee != nil && p.CPULimit != nil && *p.CPUGuarantee > *p.CPULimit {
-			ps.add(at("cpu_guarantee"), "Guarantee above limit", "cpu_guarantee (%v) is more than cpu_limit (%v).", *p.CPUGuarantee, *p.CPULimit)
-		}
-		if p.MemoryGuarantee != "" && p.MemoryLimit != "" && validate.Memory(p.MemoryGuarantee) == nil && validate.Memory(p.MemoryLimit) == nil &&
-			validate.Bytes(p.MemoryGuarantee) > validate.Bytes(p.MemoryLimit) {
-			ps.add(at("memory_guarantee"), "Guarantee above limit", "memory_guarantee (%s) is more than memory_limit (%s).", p.MemoryGuarantee, p.MemoryLimit)
-		}
 		if p.GPU != nil && len(p.NodeSelector) > 0 {
 			ps.add(at("node_selector"), "Conflicting settings", "A GPU profile takes its node labels in `gpu.node_selector`; move them there.")
 		}
@@ -348,5 +334,27 @@ func checkProfiles(h Hub, ps *problems) {
 			}
 			choiceSlugs[s] = true
 		}
+	}
+}
+
+// checkServerSize checks CPU and memory settings, of a profile or of one of
+// its choices: each value, and no guarantee above its limit.
+func checkServerSize(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, memGuarantee, memLimit string, ps *problems) {
+	ps.field(at("memory_guarantee"), memGuarantee, validate.Memory)
+	ps.field(at("memory_limit"), memLimit, validate.Memory)
+	for _, c := range []struct {
+		name string
+		v    *float64
+	}{{"cpu_guarantee", cpuGuarantee}, {"cpu_limit", cpuLimit}} {
+		if c.v != nil && (!(*c.v > 0) || math.IsInf(*c.v, 0)) {
+			ps.add(at(c.name), "Invalid value", "CPU must be a positive number of cores, e.g. 0.5 or 2")
+		}
+	}
+	if cpuGuarantee != nil && cpuLimit != nil && *cpuGuarantee > *cpuLimit {
+		ps.add(at("cpu_guarantee"), "Guarantee above limit", "cpu_guarantee (%v) is more than cpu_limit (%v).", *cpuGuarantee, *cpuLimit)
+	}
+	if memGuarantee != "" && memLimit != "" && validate.Memory(memGuarantee) == nil && validate.Memory(memLimit) == nil &&
+		validate.Bytes(memGuarantee) > validate.Bytes(memLimit) {
+		ps.add(at("memory_guarantee"), "Guarantee above limit", "memory_guarantee (%s) is more than memory_limit (%s).", memGuarantee, memLimit)
 	}
 }

@@ -79,26 +79,25 @@ func parseNetworkPolicy(v Values, h *Hub) {
 	h.NetworkPolicy = &n
 }
 
+// renderCloudMetadata opens the metadata server to users (GKE Workload
+// Identity needs it) by both of z2jh's switches: the chart refuses an allowed
+// metadata server that its iptables init container would block anyway.
 func renderCloudMetadata(h *Hub, b *builder) {
 	if h.BlockCloudMetadata == nil || *h.BlockCloudMetadata == DefaultBlockCloudMetadata {
 		return
 	}
-	// Unblocked means both: no iptables rule, and the users' network policy
-	// lets them through.
 	a := AttrPath{"block_cloud_metadata"}
 	b.set(a, false, "singleuser", "cloudMetadata", "blockWithIptables")
 	b.set(a, true, "singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
 }
 
+// parseCloudMetadata reads the metadata server as open only when both
+// switches open it; any other combination is left to extra_values.
 func parseCloudMetadata(v Values, h *Hub) {
 	block := DefaultBlockCloudMetadata
 	iptables, ok1 := lookupBool(v, "singleuser", "cloudMetadata", "blockWithIptables")
 	allowed, ok2 := lookupBool(v, "singleuser", "networkPolicy", "egressAllowRules", "cloudMetadataServer")
-	// user_service_account.cloud_metadata_server (parsed before this) writes
-	// the same two keys; when it claims them, block_cloud_metadata keeps its
-	// default so that both attributes read back as they were set.
-	claimed := h.UserServiceAccount != nil && h.UserServiceAccount.CloudMetadataServer != nil && *h.UserServiceAccount.CloudMetadataServer
-	if ok1 && ok2 && !iptables && allowed && !claimed {
+	if ok1 && ok2 && !iptables && allowed {
 		block = false
 	}
 	h.BlockCloudMetadata = &block

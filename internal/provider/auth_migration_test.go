@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -48,6 +49,35 @@ func installProvider(t *testing.T, from, to string) {
 	}
 }
 
+// stateValue reads one attribute of a resource from the workdir's state.
+func (w *cliWorkdir) stateValue(ctx context.Context, addr, name string) string {
+	w.t.Helper()
+	cmd, out := w.command(ctx, "show", "-json")
+	if err := cmd.Run(); err != nil {
+		w.t.Fatalf("show: %v\n%s", err, out)
+	}
+	var st struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &st); err != nil {
+		w.t.Fatalf("show -json: %v\n%s", err, out)
+	}
+	for _, r := range st.Values.RootModule.Resources {
+		if r.Address == addr {
+			return fmt.Sprint(r.Values[name])
+		}
+	}
+	w.t.Fatalf("no %s in state:\n%s", addr, out)
+	return ""
+}
+
 // TestAccAuthFingerprintMigratesFromPlainHash: an auth and hub applied by the
 // provider version that stored a plain (salted) SHA-256 of the client secret
 // migrate with one apply: the plan says so in a warning and updates the auth
@@ -84,32 +114,7 @@ resource "twoi2chub_hub" "test" {
 		t.Fatalf("apply with the provider at %s: %v\n%s", plainHashRevision, err, out)
 	}
 	legacy := plainHashes(e.ns, "github", "migrating-secret-value")
-	checksum := func() string {
-		cmd, out := w.command(e.ctx, "show", "-json")
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("show: %v\n%s", err, out)
-		}
-		var st struct {
-			Values struct {
-				RootModule struct {
-					Resources []struct {
-						Address string         `json:"address"`
-						Values  map[string]any `json:"values"`
-					} `json:"resources"`
-				} `json:"root_module"`
-			} `json:"values"`
-		}
-		if err := json.Unmarshal(out.Bytes(), &st); err != nil {
-			t.Fatalf("show -json: %v\n%s", err, out)
-		}
-		for _, r := range st.Values.RootModule.Resources {
-			if r.Address == authAddr {
-				return fmt.Sprint(r.Values["client_secret_checksum"])
-			}
-		}
-		t.Fatalf("no %s in state:\n%s", authAddr, out)
-		return ""
-	}
+	checksum := func() string { return w.stateValue(e.ctx, authAddr, "client_secret_checksum") }
 	if got := checksum(); got != legacy[1] {
 		t.Fatalf("the old provider stored %s, not the salted SHA-256 this test migrates from (%s)", got, legacy[1])
 	}
@@ -131,7 +136,7 @@ resource "twoi2chub_hub" "test" {
 		t.Fatalf("the migrating apply: %v\n%s", err, out)
 	}
 	got := checksum()
-	if want := fingerprint(t, e, "github", "migrating-secret-value"); got != want {
+	if want := authFingerprint(t, e, "github", "migrating-secret-value"); got != want {
 		t.Errorf("after migrating, state holds %s, want the keyed fingerprint %s", got, want)
 	}
 	if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum"); now != got {

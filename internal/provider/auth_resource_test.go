@@ -146,7 +146,7 @@ resource "twoi2chub_hub" "test" {
 					if checksum1 == "" {
 						return fmt.Errorf("the hub pod has no secret checksum annotation")
 					}
-					if want := fingerprint(t, e, "github", "gh-secret-value-1"); checksum1 != want {
+					if want := authFingerprint(t, e, "github", "gh-secret-value-1"); checksum1 != want {
 						return fmt.Errorf("the hub pod's annotation is %s, not the keyed fingerprint %s", checksum1, want)
 					}
 					return nil
@@ -476,7 +476,7 @@ func messageAtOrSource(want, at string) *regexp.Regexp {
 func hubRestartedWith(t *testing.T, e *hubEnv, authName, secret string) error {
 	t.Helper()
 	got := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/auth-secret-checksum")
-	if want := fingerprint(t, e, authName, secret); got != want {
+	if want := authFingerprint(t, e, authName, secret); got != want {
 		return fmt.Errorf("the hub pod's secret checksum annotation is %q, not the keyed fingerprint of the new secret %s", got, want)
 	}
 	return nil
@@ -492,9 +492,9 @@ func plainHashes(ns, name string, secrets ...string) []string {
 	return out
 }
 
-// fingerprint is the keyed fingerprint of secret, with the key kept in the
+// authFingerprint is the keyed fingerprint of secret, with the key kept in the
 // auth's managed Secret.
-func fingerprint(t *testing.T, e *hubEnv, authName, secret string) string {
+func authFingerprint(t *testing.T, e *hubEnv, authName, secret string) string {
 	t.Helper()
 	key, found, err := authstore.FingerprintKeyOf(e.ctx, e.client, e.ns, authName)
 	if err != nil || !found {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -35,18 +36,19 @@ func (e *hubEnv) serviceAccountAnnotation(name, want string) error {
 // TestAccHubUserServiceAccount runs users' servers under a cloud-bound
 // ServiceAccount on the real chart, the way modules/gke's hubs output asks:
 // the release creates the ServiceAccount with its Workload Identity
-// annotation, opens the metadata server to user servers, imports back to the
-// same setting, follows a changed annotation, and takes the ServiceAccount
-// away with the hub.
+// annotation, opens the metadata server to user servers (block_cloud_metadata,
+// the one setting for it: the old user_service_account.cloud_metadata_server
+// fails the plan saying so), imports back to the same settings, follows a
+// changed annotation, and takes the ServiceAccount away with the hub.
 func TestAccHubUserServiceAccount(t *testing.T) {
 	e := newHubEnv(t)
 	body := func(gsa string) string {
 		return fmt.Sprintf(`
   user_service_account = {
-    name                  = "user"
-    annotations           = { %q = %q }
-    cloud_metadata_server = true
-  }`, workloadIdentityAnnotation, gsa)
+    name        = "user"
+    annotations = { %q = %q }
+  }
+  block_cloud_metadata = false`, workloadIdentityAnnotation, gsa)
 	}
 	first, second := "prod@hackweek-hub.iam.gserviceaccount.com", "prod-v2@hackweek-hub.iam.gserviceaccount.com"
 	resource.Test(t, resource.TestCase{
@@ -59,6 +61,14 @@ func TestAccHubUserServiceAccount(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
+			{
+				Config: hubConfig(e, `
+  user_service_account = {
+    name                  = "user"
+    cloud_metadata_server = true
+  }`),
+				ExpectError: regexp.MustCompile(`Setting moved[\s\S]*write[\s\S]*block_cloud_metadata\s+=\s+false`),
+			},
 			{
 				Config: hubConfig(e, body(first)),
 				Check: func(*terraform.State) error {

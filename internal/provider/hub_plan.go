@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,6 +154,14 @@ func hubImages(h hubvalues.Hub) []imageAt {
 		}
 		for j, c := range p.ImageChoices {
 			out = append(out, imageAt{c.Image, hubvalues.AttrPath{"profiles", i, "image_choices", j, "image"}})
+		}
+		for _, name := range slices.Sorted(maps.Keys(p.Options)) {
+			o := p.Options[name]
+			for _, slug := range slices.Sorted(maps.Keys(o.Choices)) {
+				if c := o.Choices[slug]; c.Image != "" {
+					out = append(out, imageAt{c.Image, hubvalues.AttrPath{"profiles", i, "options", hubvalues.MapKey(name), "choices", hubvalues.MapKey(slug), "image"}})
+				}
+			}
 		}
 	}
 	return out

@@ -155,15 +155,23 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 
-	plan.SecretValuesChecksum = planSecretValuesChecksum(secretValuesWO(ctx, req.Config, &resp.Diagnostics), &plan)
+	wo := secretValuesWO(ctx, req.Config, &resp.Diagnostics)
+	plan.SecretValuesChecksum = r.planSecretValuesChecksum(ctx, wo, &plan, &state, &resp.Diagnostics)
 	plan.ValuesChecksum = types.StringUnknown()
 	plan.AppVersion = types.StringUnknown()
-	if plan.settingsKnown() && plan.chartKnown() {
-		rendered, hub := r.render(ctx, &plan, false, &resp.Diagnostics)
+	// A fingerprint only the apply can make still lets the values be checked.
+	toRender, pendingSum := plan, plan.SecretValuesChecksum.IsUnknown() && !wo.IsUnknown()
+	if pendingSum {
+		toRender.SecretValuesChecksum = types.StringValue(pendingSecretValuesChecksum)
+	}
+	if toRender.settingsKnown() && plan.chartKnown() {
+		rendered, hub := r.render(ctx, &toRender, false, &resp.Diagnostics)
 		if rendered == nil {
 			return
 		}
-		plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
+		if !pendingSum {
+			plan.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
+		}
 		checkSecretsInExtraValues(hub.ExtraValues, &resp.Diagnostics)
 		for _, w := range hubvalues.Warnings(hub) {
 			resp.Diagnostics.AddAttributeWarning(attrPath(w.Attr), w.Summary, w.Detail)

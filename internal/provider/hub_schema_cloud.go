@@ -9,6 +9,11 @@ import (
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/validate"
 )
 
+// cloudMetadataServerMoved says where user_service_account.cloud_metadata_server
+// went: both it and block_cloud_metadata wrote z2jh's same two keys.
+const cloudMetadataServerMoved = "`user_service_account.cloud_metadata_server` was folded into the hub's `block_cloud_metadata`, " +
+	"which sets both of z2jh's switches for the metadata server."
+
 // hubCloudAttributes are what a hub takes from its cloud: the identity its
 // users' servers act as (hubvalues/cloud.go).
 func hubCloudAttributes() map[string]schema.Attribute {
@@ -31,10 +36,15 @@ func hubCloudAttributes() map[string]schema.Attribute {
 						"`{ \"iam.gke.io/gcp-service-account\" = \"prod-users@my-project.iam.gserviceaccount.com\" }` (GKE), " +
 						"`{ \"eks.amazonaws.com/role-arn\" = \"arn:aws:iam::123456789012:role/prod-users\" }` (EKS)."},
 				"cloud_metadata_server": schema.BoolAttribute{Optional: true,
-					MarkdownDescription: "Whether users' servers may reach the cloud's metadata address, 169.254.169.254 (z2jh " +
-						"`singleuser.networkPolicy.egressAllowRules.cloudMetadataServer`), which the chart blocks by default. GKE's Workload Identity " +
-						"needs `true`: tokens come from there, from the GKE metadata server, which hides the node's own credentials. EKS and " +
-						"AKS need it not. Default (unset): the chart's, blocked."},
+					DeprecationMessage: cloudMetadataServerMoved,
+					Validators: []validator.Bool{removedBool{
+						insteadOfTrue: cloudMetadataServerMoved + " For `cloud_metadata_server = true`, write `block_cloud_metadata = false` " +
+							"at the top of the hub: the values it writes are the same, so the hub is not upgraded.",
+						insteadOfFalse: cloudMetadataServerMoved + " For `cloud_metadata_server = false`, remove it: `block_cloud_metadata` " +
+							"defaults to `true`, which blocks the metadata server.",
+					}},
+					MarkdownDescription: "Replaced by the hub's `block_cloud_metadata`, the one setting for users' access to the cloud's metadata " +
+						"server; setting it fails the plan with what to write instead."},
 			},
 		},
 	}

@@ -23,7 +23,7 @@ func hubSecretValuesAttributes() map[string]schema.Attribute {
 				"authenticator option that is a secret), as chart values in YAML or JSON: `yamlencode({ hub = { config = { ... } } })`. " +
 				"Write-only: Terraform passes it to the provider and never stores it, in the plan or in state. The provider writes it to the " +
 				"Secret `" + hubvalues.ManagedSecretValues + "` in the hub's namespace, which the hub reads when it starts (z2jh " +
-				"`hub.existingSecret`) and merges over its configuration; state keeps a salted SHA-256 fingerprint (`secret_values_checksum`), " +
+				"`hub.existingSecret`) and merges over its configuration; state keeps only a keyed fingerprint (`secret_values_checksum`), " +
 				"and a change restarts the hub. Only what the hub reads when it starts takes effect: `hub.config`, `hub.services`, `hub.db`, " +
 				"`singleuser` and `custom`. Needs Terraform 1.11+ or OpenTofu 1.11+; with older versions use `secret_values_ref`. " +
 				"Put secrets here, never in `extra_values`, which is stored in state.",
@@ -46,8 +46,12 @@ func hubSecretValuesAttributes() map[string]schema.Attribute {
 		},
 		"secret_values_checksum": schema.StringAttribute{
 			Computed: true,
-			MarkdownDescription: "Salted SHA-256 fingerprint of `secret_values_wo`; it changes when the secret values do, which " +
-				"restarts the hub. Null without `secret_values_wo`.",
+			MarkdownDescription: "Fingerprint of `secret_values_wo`: an HMAC-SHA256 keyed by a random key that the provider creates once " +
+				"and keeps in the Secret `" + hubvalues.ManagedSecretValues + "` beside the values, so that whoever reads the state cannot test " +
+				"guesses of the secrets against it. It changes when the secret values do, which restarts the hub; known after the first apply " +
+				"(the plan reads the key, one read of that Secret). A hub made by a provider version that stored a salted SHA-256 here gets the " +
+				"keyed fingerprint with its next apply, which the plan announces in a warning and which restarts the hub once. " +
+				"Null without `secret_values_wo`.",
 		},
 	}
 }

@@ -52,7 +52,9 @@ func hubSecurityAttributes() map[string]schema.Attribute {
 			Default:  booldefault.StaticBool(hubvalues.DefaultBlockCloudMetadata),
 			MarkdownDescription: "Whether users' servers are kept from the cloud's metadata server (169.254.169.254), which hands out the " +
 				"node's credentials: an iptables rule in each server's pod (z2jh `singleuser.cloudMetadata.blockWithIptables`) and the users' " +
-				"network policy. Default `true`; `false` lifts both.",
+				"network policy (`singleuser.networkPolicy.egressAllowRules.cloudMetadataServer`). Default `true`; `false` lifts both. " +
+				"GKE's Workload Identity needs `false` with a `user_service_account`: its tokens come from there, from the GKE metadata " +
+				"server, which hides the node's own credentials. EKS and AKS need it not.",
 		},
 	}
 }

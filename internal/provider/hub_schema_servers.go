@@ -196,10 +196,58 @@ func withProfileServerAttributes(attrs map[string]schema.Attribute) map[string]s
 		MarkdownDescription: "Environment variables of this profile's servers (KubeSpawner `environment`), over those of " +
 			"`user_servers.environment`, e.g. `{ OMP_NUM_THREADS = \"4\" }`. Stored in state and shown in plans: take secrets from `environment_from_secrets`."}
 	attrs["environment_from_secrets"] = envFromSecretsAttribute("this profile's servers", "{ WANDB_API_KEY = { secret_name = \"ml-course\", key = \"wandb\" } }")
-	attrs["unlisted_image"] = schema.SingleNestedAttribute{
+	attrs["unlisted_image"] = unlistedImageAttribute("A free-form image field under the profile's `image_choices` menu, for people to run " +
+		"an image of their own (KubeSpawner `profile_options` `unlisted_choice`). Needs `image_choices`.")
+	attrs["options"] = schema.MapNestedAttribute{
 		Optional: true,
-		MarkdownDescription: "A free-form image field under the profile's `image_choices` menu, for people to run an image of their own " +
-			"(KubeSpawner `profile_options` `unlisted_choice`). Needs `image_choices`.",
+		MarkdownDescription: "Menus of the server options form beyond the image menu, by name (KubeSpawner `profile_options`, other than " +
+			"`image`, which `image_choices` writes): each choice sets a few of the server's settings, over the profile's. For example a " +
+			"`resources` menu of sizes, or an `environment` menu of images with a free-form field. The plan checks that each menu has " +
+			"exactly one default choice.",
+		Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"display_name": schema.StringAttribute{Required: true, Validators: []validator.String{nonEmpty()},
+				MarkdownDescription: "Label of the menu on the form, e.g. `\"Resource allocation\"`."},
+			"choices": schema.MapNestedAttribute{
+				Required: true,
+				MarkdownDescription: "The menu's entries, by slug (lower-case letters, digits, `-` and `_`; the form lists them in " +
+					"this order), e.g. `{ small = { display_name = \"1 CPU, 2G\", cpu_limit = 1, memory_limit = \"2G\", default = true } }`.",
+				Validators: []validator.Map{mapvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedAttributeObject{Attributes: withAttributes(resourceAttributes("servers started with this choice", ""), map[string]schema.Attribute{
+					"display_name": schema.StringAttribute{Required: true, Validators: []validator.String{nonEmpty()},
+						MarkdownDescription: "Name shown in the menu."},
+					"default": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+						MarkdownDescription: "Whether this choice is preselected, and what a server started without the form gets. " +
+							"Exactly one choice of a menu. Default `false`."},
+					"image": schema.StringAttribute{Optional: true, Validators: []validator.String{checkString(validate.ImageRef)},
+						MarkdownDescription: "Image of servers started with this choice, with a tag or digest."},
+					"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: labelMapValidators(),
+						MarkdownDescription: "Node labels the server must run on with this choice, e.g. `{ pool = \"highmem\" }`."},
+					"environment": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+						Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(checkString(validate.EnvName))},
+						MarkdownDescription: "Environment variables this choice sets, e.g. `{ OMP_NUM_THREADS = \"4\" }`. Stored in state: no secrets."},
+				})},
+			},
+			"unlisted_choice": unlistedImageAttribute("A free-form field under the menu where people type an image of their own " +
+				"(KubeSpawner `unlisted_choice`, setting `image`)."),
+		}},
+	}
+	return attrs
+}
+
+// withAttributes adds more to attrs.
+func withAttributes(attrs, more map[string]schema.Attribute) map[string]schema.Attribute {
+	for k, v := range more {
+		attrs[k] = v
+	}
+	return attrs
+}
+
+// unlistedImageAttribute is a free-form image field of the form.
+func unlistedImageAttribute(description string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: description,
 		Attributes: map[string]schema.Attribute{
 			"display_name": schema.StringAttribute{Required: true, Validators: []validator.String{nonEmpty()},
 				MarkdownDescription: "Label of the field on the form, e.g. `\"Other image\"`."},
@@ -209,7 +257,6 @@ func withProfileServerAttributes(attrs map[string]schema.Attribute) map[string]s
 				MarkdownDescription: "What the form says when the image does not match, e.g. `\"Use an image of quay.io/my-community with a tag\"`."},
 		},
 	}
-	return attrs
 }
 
 // tolerationsAttribute is a list of Kubernetes tolerations.

@@ -2,15 +2,15 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/fingerprint"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
 
@@ -26,20 +26,47 @@ func secretValuesWO(ctx context.Context, config tfsdk.Config, diags *diag.Diagno
 	return wo
 }
 
-// planSecretValuesChecksum fingerprints the write-only secret values, so a
-// change shows in the plan (as a new checksum) and restarts the hub.
-func planSecretValuesChecksum(wo types.String, m *hubModel) types.String {
+// pendingSecretValuesChecksum stands in for a fingerprint the apply makes
+// (a new hub, or one migrating from the salted hash), so that the values
+// are still rendered and checked at plan.
+var pendingSecretValuesChecksum = strings.Repeat("0", 64)
+
+// planSecretValuesChecksum fingerprints the write-only secret values with
+// the hub's fingerprint key (package fingerprint), so a change shows in the
+// plan (as a new checksum) and restarts the hub. The key is read from the
+// cluster, one read per plan of a hub with secret_values_wo; until the first
+// apply makes it, the checksum is known only after apply.
+func (r *HubResource) planSecretValuesChecksum(ctx context.Context, wo types.String, plan, state *hubModel, diags *diag.Diagnostics) types.String {
 	switch {
 	case wo.IsNull():
 		return types.StringNull()
-	case wo.IsUnknown() || m.Namespace.IsUnknown() || m.Name.IsUnknown():
+	case wo.IsUnknown() || plan.Namespace.IsUnknown() || plan.Name.IsUnknown() || r.data.conn.Unknown():
 		return types.StringUnknown()
 	}
-	return types.StringValue(secretValuesFingerprint(m.Namespace.ValueString(), m.Name.ValueString(), wo.ValueString()))
+	client, err := r.data.releaseClient()
+	if err != nil {
+		return types.StringUnknown() // reported where the cluster is needed
+	}
+	ns, name := plan.Namespace.ValueString(), plan.Name.ValueString()
+	key, found, err := client.SecretKey(ctx, ns, hubvalues.ManagedSecretValues, fingerprint.DataKey)
+	switch {
+	case err != nil:
+		return types.StringUnknown()
+	case !found || len(key) == 0:
+		if prior := state.SecretValuesChecksum.ValueString(); prior != "" {
+			diags.AddAttributeWarning(path.Root("secret_values_checksum"), "The secret values' fingerprint will be replaced",
+				fmt.Sprintf("Hub %s/%s has no fingerprint key yet: it was made by a provider version that fingerprinted secret_values_wo "+
+					"with a salted SHA-256, which anyone who can read the state could test guesses against. This apply replaces that with an "+
+					"HMAC keyed by a random key kept in Secret %s/%s, and the hub restarts once.", ns, name, ns, hubvalues.ManagedSecretValues))
+		}
+		return types.StringUnknown()
+	}
+	return types.StringValue(fingerprint.Sum(key, wo.ValueString()))
 }
 
 // saveSecretValues writes the write-only secret values to the provider's
-// Secret before the release that reads it is applied.
+// Secret before the release that reads it is applied, with the fingerprint
+// key beside them (made once, then kept), and fills m's checksum.
 func (r *HubResource) saveSecretValues(ctx context.Context, wo types.String, m *hubModel, diags *diag.Diagnostics) {
 	if wo.IsNull() || wo.IsUnknown() {
 		return
@@ -49,9 +76,25 @@ func (r *HubResource) saveSecretValues(ctx context.Context, wo types.String, m *
 		return
 	}
 	ns, name := m.Namespace.ValueString(), m.Name.ValueString()
-	if err := client.SaveSecret(ctx, ns, name, hubvalues.ManagedSecretValues, map[string][]byte{hubvalues.SecretValuesKey: []byte(wo.ValueString())}); err != nil {
+	var key []byte
+	err := client.UpdateSecret(ctx, ns, name, hubvalues.ManagedSecretValues, func(data map[string][]byte) error {
+		data[hubvalues.SecretValuesKey] = []byte(wo.ValueString())
+		var err error
+		key, err = fingerprint.Ensure(data)
+		return err
+	})
+	if err != nil {
 		addAttrError(diags, path.Root("secret_values_wo"), "Cannot write the hub's secret values", err.Error())
+		return
 	}
+	sum := types.StringValue(fingerprint.Sum(key, wo.ValueString()))
+	if !m.SecretValuesChecksum.IsUnknown() && !m.SecretValuesChecksum.Equal(sum) {
+		addAttrError(diags, path.Root("secret_values_wo"), "The hub's fingerprint key changed since the plan",
+			fmt.Sprintf("Secret %s/%s holds another fingerprint key than the plan saw (it was deleted or replaced meanwhile). Run plan again.",
+				ns, hubvalues.ManagedSecretValues))
+		return
+	}
+	m.SecretValuesChecksum = sum
 }
 
 // deleteSecretValues removes the provider's Secret once no release reads it.
@@ -96,12 +139,4 @@ func (r *HubResource) checkSecretValuesRef(ctx context.Context, h hubvalues.Hub,
 			addAttrError(diags, at, "Secret values not usable", fmt.Sprintf("Secret %s/%s, key %q: %v.", ns, secret, hubvalues.SecretValuesKey, err))
 		}
 	}
-}
-
-// secretValuesFingerprint is computed at plan, without the cluster, so it is
-// a hash salted by the hub's address, not yet the HMAC keyed in a Secret that
-// twoi2chub_auth's client secret has (authstore.Checksum).
-func secretValuesFingerprint(namespace, name, values string) string {
-	sum := sha256.Sum256([]byte(namespace + "/" + name + "\x00" + values))
-	return hex.EncodeToString(sum[:])
 }

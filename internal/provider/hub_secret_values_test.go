@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -17,6 +20,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/fingerprint"
 )
 
 // hubReadsSecretValues checks the deployed hub reads secret values from the
@@ -69,6 +74,23 @@ resource "twoi2chub_hub" "test" {
 		return string(s.Data["values.yaml"])
 	}
 	var firstSum string
+	// keyed checks state's checksum is the HMAC of the stored values with the
+	// key in the same Secret, neither the old salted hash nor a plain one.
+	keyed := func(s *terraform.State) error {
+		sum := s.RootModule().Resources[hubAddr].Primary.Attributes["secret_values_checksum"]
+		if want := secretValuesFingerprint(t, e); sum != want {
+			return fmt.Errorf("secret_values_checksum is %s, want the keyed fingerprint %s", sum, want)
+		}
+		for _, h := range plainHashes(e.ns, e.name, stored()) {
+			if sum == h {
+				return fmt.Errorf("secret_values_checksum %s is a plain hash of the values", sum)
+			}
+		}
+		if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/private-values-checksum"); now != sum {
+			return fmt.Errorf("the hub pod's annotation is %s, want %s", now, sum)
+		}
+		return nil
+	}
 	releaseHolds := func(want string) error {
 		hub := e.latest(t).Config["hub"].(map[string]any)
 		if fmt.Sprint(hub["existingSecret"]) != "hub-secret-values" {
@@ -102,6 +124,9 @@ resource "twoi2chub_hub" "test" {
 				},
 				Check: func(s *terraform.State) error {
 					firstSum = s.RootModule().Resources[hubAddr].Primary.Attributes["secret_values_checksum"]
+					if err := keyed(s); err != nil {
+						return err
+					}
 					return releaseHolds("wo-hub-secret-1")
 				},
 			},
@@ -118,6 +143,9 @@ resource "twoi2chub_hub" "test" {
 				Check: func(s *terraform.State) error {
 					if sum := s.RootModule().Resources[hubAddr].Primary.Attributes["secret_values_checksum"]; sum == firstSum {
 						return fmt.Errorf("the checksum did not change with the secret values")
+					}
+					if err := keyed(s); err != nil {
+						return err
 					}
 					return releaseHolds("wo-hub-secret-2")
 				},
@@ -137,6 +165,21 @@ resource "twoi2chub_hub" "test" {
 			},
 		},
 	})
+}
+
+// secretValuesFingerprint is the keyed fingerprint of the secret values the
+// hub's Secret holds, with the key kept beside them.
+func secretValuesFingerprint(t *testing.T, e *hubEnv) string {
+	t.Helper()
+	s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "hub-secret-values", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := s.Data[fingerprint.DataKey]
+	if len(key) != 32 {
+		t.Fatalf("Secret hub-secret-values has no fingerprint key (%d bytes)", len(key))
+	}
+	return fingerprint.Sum(key, string(s.Data["values.yaml"]))
 }
 
 // TestAccHubSecretValuesRef: a referenced Secret is checked at plan (content
@@ -176,4 +219,81 @@ func TestAccHubSecretValuesRef(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"chart_repository"}},
 		},
 	})
+}
+
+// saltedValuesRevision is the last provider revision that stored a salted
+// SHA-256 of secret_values_wo as secret_values_checksum.
+const saltedValuesRevision = "a9b6ceb6cc4391d9a118141ad45b2ae4d653dd07"
+
+// TestAccHubSecretValuesFingerprintMigrates: a hub applied by the provider
+// version that stored a salted SHA-256 of its secret values migrates with one
+// apply: the plan says so in a warning and updates the hub (which restarts
+// once), state then holds the keyed fingerprint, and the next plan is empty.
+func TestAccHubSecretValuesFingerprintMigrates(t *testing.T) {
+	cp := testAccPreCheck(t)
+	old, current := t.TempDir(), t.TempDir()
+	buildProviderAt(t, saltedValuesRevision, old)
+	w := newCLIWorkdir(t, cp.KubeconfigPath)
+	plugins := filepath.Join(w.dir, "plugins")
+	installProvider(t, plugins, current)
+	installProvider(t, old, plugins)
+	e := newHubEnv(t)
+	w.writeConfig(fmt.Sprintf(`
+resource "twoi2chub_hub" "test" {
+  name             = %q
+  namespace        = %q
+  chart_repository = %q
+  secret_values_wo = yamlencode({ hub = { db = { password = "migrating-values-1" } } })
+}
+`, e.name, e.ns, e.repo))
+	if out, err := w.apply(e.ctx); err != nil {
+		t.Fatalf("apply with the provider at %s: %v\n%s", saltedValuesRevision, err, out)
+	}
+	s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "hub-secret-values", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := plainHashes(e.ns, e.name, string(s.Data["values.yaml"]))
+	if got := w.stateValue(e.ctx, hubAddr, "secret_values_checksum"); got != legacy[1] {
+		t.Fatalf("the old provider stored %s, not the salted SHA-256 this test migrates from (%s)", got, legacy[1])
+	}
+	revision := e.latest(t).Revision
+
+	installProvider(t, current, plugins)
+	cmd, plan := w.command(e.ctx, "plan", "-input=false", "-no-color")
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("plan after upgrading the provider: %v\n%s", err, plan)
+	}
+	text := strings.Join(strings.Fields(plan.String()), " ")
+	for _, want := range []string{"The secret values' fingerprint will be replaced", "twoi2chub_hub.test will be updated in-place", "1 to change"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the migration plan does not say %q:\n%s", want, plan)
+		}
+	}
+	if out, err := w.apply(e.ctx); err != nil {
+		t.Fatalf("the migrating apply: %v\n%s", err, out)
+	}
+	got := w.stateValue(e.ctx, hubAddr, "secret_values_checksum")
+	if want := secretValuesFingerprint(t, e); got != want {
+		t.Errorf("after migrating, state holds %s, want the keyed fingerprint %s", got, want)
+	}
+	if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/private-values-checksum"); now != got {
+		t.Errorf("the hub pod's annotation is %s, want %s", now, got)
+	}
+	if info := e.latest(t); info.Revision != revision+1 {
+		t.Errorf("the hub went from revision %d to %d; want exactly one upgrade", revision, info.Revision)
+	}
+	state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range legacy {
+		if strings.Contains(string(state), h) {
+			t.Errorf("state still holds the plain hash %s", h)
+		}
+	}
+	cmd, again := w.command(e.ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	if err := cmd.Run(); err != nil {
+		t.Errorf("the plan after migrating is not empty (%v):\n%s", err, again)
+	}
 }

@@ -198,10 +198,19 @@ const userServersBody = `
     environment_from_secrets = { WANDB_API_KEY = { secret_name = "ml-course", key = "wandb" } }
     image_choices            = [{ display_name = "SciPy", image = "quay.io/jupyter/scipy-notebook:2025-01-06", default = true }]
     unlisted_image           = { display_name = "Other image", validation_regex = "^quay.io/.+:.+$" }
+    options = {
+      resources = {
+        display_name = "Resources"
+        choices = {
+          small = { display_name = "2 CPU", cpu_limit = 2, memory_limit = "8G", default = true }
+          large = { display_name = "4 CPU", cpu_limit = 4, memory_limit = "16G", node_selector = { pool = "highmem" }, environment = { OMP_NUM_THREADS = "8" } }
+        }
+      }
+    }
   }]`
 
 // TestAccHubUserServers: every user_servers setting, and a profile's
-// placement, environment and free-form image field, reach the chart's
+// placement, environment, free-form image field and menus of options, reach the chart's
 // values (the volume lists holding the NFS home directory first), imports
 // back to user_servers and storage, and drift made with helm shows there.
 func TestAccHubUserServers(t *testing.T) {
@@ -235,7 +244,11 @@ func TestAccHubUserServers(t *testing.T) {
 						    environment: {OMP_NUM_THREADS: "4", WANDB_API_KEY: {valueFrom: {secretKeyRef: {name: ml-course, key: wandb}}}}},
 						  profile_options: {image: {display_name: Image,
 						    choices: {scipy: {display_name: SciPy, default: true, kubespawner_override: {image: "quay.io/jupyter/scipy-notebook:2025-01-06"}}},
-						    unlisted_choice: {enabled: true, display_name: Other image, validation_regex: "^quay.io/.+:.+$", kubespawner_override: {image: "{value}"}}}}}]`,
+						    unlisted_choice: {enabled: true, display_name: Other image, validation_regex: "^quay.io/.+:.+$", kubespawner_override: {image: "{value}"}}},
+						    resources: {display_name: Resources, choices: {
+						      small: {display_name: 2 CPU, default: true, kubespawner_override: {cpu_limit: 2, mem_limit: 8G}},
+						      large: {display_name: 4 CPU, kubespawner_override: {cpu_limit: 4, mem_limit: 16G, node_selector: {pool: highmem},
+						        environment: {OMP_NUM_THREADS: "8"}}}}}}}]`,
 					})
 				},
 			},

@@ -141,3 +141,23 @@ func (v jsonObjectValidator) ValidateString(_ context.Context, req validator.Str
 			fmt.Sprintf("Expected a twoi2chub_auth's hub_config (a JSON object), e.g. auth = twoi2chub_auth.github.hub_config: %v", err))
 	}
 }
+
+// removedBool fails a configuration that still sets an attribute whose
+// setting moved elsewhere, saying what to write instead for each value.
+type removedBool struct{ insteadOfTrue, insteadOfFalse string }
+
+func (v removedBool) Description(context.Context) string {
+	return "replaced: " + v.insteadOfTrue
+}
+func (v removedBool) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v removedBool) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if req.ConfigValue.IsNull() {
+		return
+	}
+	instead := v.insteadOfTrue
+	if !req.ConfigValue.IsUnknown() && !req.ConfigValue.ValueBool() {
+		instead = v.insteadOfFalse
+	}
+	addAttrError(&resp.Diagnostics, req.Path, "Setting moved", instead)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/fingerprint"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,26 +16,28 @@ const secretOwnerLabel = "twoi2chub.2i2c.org/release"
 
 // SaveSecret writes data into the Secret name, labelled as the release's.
 func (c *Client) SaveSecret(ctx context.Context, namespace, releaseName, name string, data map[string][]byte) error {
-	s := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace,
-			Labels: map[string]string{managedByLabel: managedByValue, secretOwnerLabel: releaseName}},
-		Type: corev1.SecretTypeOpaque,
-		Data: data,
-	}
-	secrets := c.clientset.CoreV1().Secrets(namespace)
-	_, err := secrets.Create(ctx, s, metav1.CreateOptions{})
-	if apierrors.IsAlreadyExists(err) {
-		var existing *corev1.Secret
-		if existing, err = secrets.Get(ctx, name, metav1.GetOptions{}); err != nil {
-			return err
+	return c.UpdateSecret(ctx, namespace, releaseName, name, func(old map[string][]byte) error {
+		for k := range old {
+			delete(old, k)
 		}
-		if existing.Labels[secretOwnerLabel] != releaseName {
+		for k, v := range data {
+			old[k] = v
+		}
+		return nil
+	})
+}
+
+// UpdateSecret applies change to the data of the Secret name, labelled as
+// the release's, creating it if missing; what change leaves in place (a
+// fingerprint key) is kept.
+func (c *Client) UpdateSecret(ctx context.Context, namespace, releaseName, name string, change func(map[string][]byte) error) error {
+	labels := map[string]string{managedByLabel: managedByValue, secretOwnerLabel: releaseName}
+	return fingerprint.UpdateSecret(ctx, c.clientset, namespace, name, labels, func(s *corev1.Secret) error {
+		if s.Labels[secretOwnerLabel] != releaseName {
 			return fmt.Errorf("Secret %s/%s exists and is not the provider's for hub %s: rename or delete it", namespace, name, releaseName)
 		}
-		s.ResourceVersion = existing.ResourceVersion
-		_, err = secrets.Update(ctx, s, metav1.UpdateOptions{})
-	}
-	return err
+		return nil
+	}, change)
 }
 
 // DeleteSecret deletes the Secret name if the provider wrote it for the

@@ -24,6 +24,20 @@ resource "twoi2chub_hub" "hackweek" {
       memory_limit     = "2G"
     },
     {
+      display_name = "Workshop"
+      # Menus beyond the image (KubeSpawner profile_options): each choice
+      # sets a few of the server's settings; one choice is the default.
+      options = {
+        resources = {
+          display_name = "Resources"
+          choices = {
+            small  = { display_name = "1 CPU, 2 GB", cpu_limit = 1, memory_limit = "2G", default = true }
+            medium = { display_name = "2 CPU, 4 GB", cpu_limit = 2, memory_limit = "4G", environment = { OMP_NUM_THREADS = "2" } }
+          }
+        }
+      }
+    },
+    {
       display_name     = "Large: 4 CPU, 16 GB"
       cpu_guarantee    = 2
       cpu_limit        = 4
