@@ -7,7 +7,6 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-
 // resourcesOption is a menu of server sizes, with a choice that also moves
 // to another pool and sets a variable, and a free-form image field.
 func resourcesOption() map[string]ProfileOption {

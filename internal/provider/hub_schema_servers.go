@@ -224,7 +224,7 @@ func withProfileServerAttributes(attrs map[string]schema.Attribute) map[string]s
 					"node_selector": schema.MapAttribute{Optional: true, ElementType: types.StringType, Validators: labelMapValidators(),
 						MarkdownDescription: "Node labels the server must run on with this choice, e.g. `{ pool = \"highmem\" }`."},
 					"environment": schema.MapAttribute{Optional: true, ElementType: types.StringType,
-						Validators: []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(checkString(validate.EnvName))},
+						Validators:          []validator.Map{mapvalidator.SizeAtLeast(1), mapvalidator.KeysAre(checkString(validate.EnvName))},
 						MarkdownDescription: "Environment variables this choice sets, e.g. `{ OMP_NUM_THREADS = \"4\" }`. Stored in state: no secrets."},
 				})},
 			},

@@ -85,9 +85,9 @@ func TestRenderWithRealCharts(t *testing.T) {
 		rendered[r.Component.Name] = all.String()
 	}
 	for component, wants := range map[string][]string{
-		"ingress-nginx":      {"# Service ingress-nginx-controller", "type: LoadBalancer", "replicas: 2", "# IngressClass nginx"},
-		"prometheus":         {"job_name: jupyterhub", "retention.time=30d", "storage: \"50Gi\"", "# DaemonSet prometheus-prometheus-node-exporter", "# StatefulSet prometheus-alertmanager", "cloud.google.com/gke-nodepool"},
-		"grafana":            {"name: grafana-admin", "key: admin-password", "twoi2chub-jupyterhub", "http://prometheus-server.support.svc:80", "letsencrypt-production", "grafana.example.org"},
+		"ingress-nginx": {"# Service ingress-nginx-controller", "type: LoadBalancer", "replicas: 2", "# IngressClass nginx"},
+		"prometheus":    {"job_name: jupyterhub", "retention.time=30d", "storage: \"50Gi\"", "# DaemonSet prometheus-prometheus-node-exporter", "# StatefulSet prometheus-alertmanager", "cloud.google.com/gke-nodepool"},
+		"grafana":       {"name: grafana-admin", "key: admin-password", "twoi2chub-jupyterhub", "http://prometheus-server.support.svc:80", "letsencrypt-production", "grafana.example.org"},
 		"cluster-autoscaler": {"# Deployment cluster-autoscaler-aws-cluster-autoscaler", "--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/hubs", "eks.amazonaws.com/role-arn",
 			// The name the cloud modules' IRSA trust names (modules/eks: <support namespace>/cluster-autoscaler).
 			"# ServiceAccount cluster-autoscaler\n", "serviceAccountName: cluster-autoscaler\n"},
