@@ -59,6 +59,7 @@ func TestAccHubPublicAddress(t *testing.T) {
 					// The cloud has not given an address yet.
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("public_address"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("url"), knownvalue.StringExact("https://hub.example.org/")),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("health_check_url"), knownvalue.StringExact("https://hub.example.org/hub/health")),
 				},
 				Check: func(*terraform.State) error {
 					svc, err := e.client.CoreV1().Services(e.ns).Get(e.ctx, "proxy-public", metav1.GetOptions{})
@@ -140,6 +141,7 @@ func TestAccHubPublicAddressFromIngress(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("public_address"), knownvalue.StringExact("lb-1234.elb.example.com")),
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("url"), knownvalue.StringExact("http://hub.example.org/")),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("health_check_url"), knownvalue.StringExact("http://hub.example.org/hub/health")),
 				},
 			},
 		},

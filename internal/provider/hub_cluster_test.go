@@ -131,6 +131,7 @@ func TestAccHubURLFollowsTheLoadBalancer(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("url"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("health_check_url"), knownvalue.Null()),
 				},
 			},
 			{
@@ -164,6 +165,7 @@ func TestAccHubURLFollowsTheLoadBalancer(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("url"), knownvalue.StringExact("http://203.0.113.10/")),
+					statecheck.ExpectKnownValue(hubAddr, tfjsonpath.New("health_check_url"), knownvalue.StringExact("http://203.0.113.10/hub/health")),
 				},
 			},
 		},

@@ -63,6 +63,7 @@ type hubModel struct {
 	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
 
 	URL             types.String `tfsdk:"url"`
+	HealthCheckURL  types.String `tfsdk:"health_check_url"`
 	PublicAddress   types.String `tfsdk:"public_address"`
 	ReleaseRevision types.Int64  `tfsdk:"release_revision"`
 	AppVersion      types.String `tfsdk:"app_version"`

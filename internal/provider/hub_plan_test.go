@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/buildtest"
 	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
@@ -167,6 +168,21 @@ func TestCheckImagesWithPullSecrets(t *testing.T) {
 		}
 		if len(diags) > 1 || got != c.want {
 			t.Errorf("%s: %q (%v), want %q", c.name, got, diags, c.want)
+		}
+	}
+}
+
+func TestHealthCheckURLFollowsURL(t *testing.T) {
+	for _, c := range []struct {
+		url, want types.String
+	}{
+		{types.StringValue("https://hub.example.org/"), types.StringValue("https://hub.example.org/hub/health")},
+		{types.StringValue("http://203.0.113.9/"), types.StringValue("http://203.0.113.9/hub/health")},
+		{types.StringNull(), types.StringNull()},
+		{types.StringUnknown(), types.StringUnknown()},
+	} {
+		if got := healthCheckURL(c.url); !got.Equal(c.want) {
+			t.Errorf("healthCheckURL(%s) = %s, want %s", c.url, got, c.want)
 		}
 	}
 }

@@ -219,6 +219,7 @@ func (r *HubResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	default:
 		plan.URL = types.StringUnknown()
 	}
+	plan.HealthCheckURL = healthCheckURL(plan.URL)
 	plan.PublicAddress = planPublicAddress(&plan, &state, creating)
 	if creating {
 		plan.ReleaseRevision = types.Int64Unknown()
@@ -276,6 +277,15 @@ func hubURL(m *hubModel) (string, bool) {
 		}
 	}
 	return scheme + "://" + m.Domain.ValueString() + "/", true
+}
+
+// healthCheckURL is JupyterHub's unauthenticated health endpoint under the
+// hub's URL (z2jh serves the hub at the root of its domain).
+func healthCheckURL(url types.String) types.String {
+	if url.IsNull() || url.IsUnknown() {
+		return url
+	}
+	return types.StringValue(strings.TrimSuffix(url.ValueString(), "/") + "/hub/health")
 }
 
 func (r *HubResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -421,6 +431,7 @@ func (r *HubResource) apply(ctx context.Context, m *hubModel, timeout time.Durat
 	m.ValuesChecksum = types.StringValue(hubvalues.DriftDigest(rendered.Values))
 	m.PublicAddress = r.publicAddress(ctx, m, true)
 	m.URL = publicURL(m)
+	m.HealthCheckURL = healthCheckURL(m.URL)
 }
 
 // explainApplyError says what actually happened to a failed apply: whether
@@ -562,6 +573,7 @@ func (r *HubResource) refreshAddress(ctx context.Context, state *hubModel) {
 	state.fillSettingDefaults()
 	state.PublicAddress = r.publicAddress(ctx, state, false)
 	state.URL = publicURL(state)
+	state.HealthCheckURL = healthCheckURL(state.URL)
 }
 
 func (r *HubResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

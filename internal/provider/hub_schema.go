@@ -287,6 +287,12 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Computed:            true,
 				MarkdownDescription: "Where people reach the hub, e.g. `\"https://hub.example.org/\"`; null without a domain or an external address.",
 			},
+			"health_check_url": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "JupyterHub's health endpoint under `url`, e.g. `\"https://hub.example.org/hub/health\"`: it answers 200 without logging in " +
+					"while the hub runs, for a cloud uptime check (`google_monitoring_uptime_check_config`, `aws_route53_health_check`, " +
+					"`azurerm_application_insights_standard_web_test`). Null when `url` is.",
+			},
 			"release_revision": schema.Int64Attribute{Computed: true, MarkdownDescription: "Revision of the Helm release; grows with each upgrade."},
 			"app_version":      schema.StringAttribute{Computed: true, MarkdownDescription: "JupyterHub version the chart deploys (the chart's `appVersion`)."},
 			"status": schema.StringAttribute{
