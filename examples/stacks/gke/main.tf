@@ -151,3 +151,31 @@ resource "twoi2chub_hub" "this" {
     }
   }
 }
+
+# An uptime check on the hub's health endpoint, which answers 200 without
+# logging in while the hub runs. Cloud Monitoring probes it from several
+# regions every five minutes; alert on it in an alerting policy
+# (condition `monitoring.googleapis.com/uptime_check/check_passed`).
+locals {
+  health = regex("^https://([^/]+)(/.*)$", twoi2chub_hub.this.health_check_url)
+}
+
+resource "google_monitoring_uptime_check_config" "hub" {
+  project      = var.project_id
+  display_name = "${var.community} hub ${var.hub_namespace}"
+  timeout      = "10s"
+  period       = "300s"
+  user_labels  = { "twoi2chub-community" = var.community, "twoi2chub-cluster" = var.name, "twoi2chub-hub" = var.hub_namespace }
+
+  http_check {
+    path         = local.health[1]
+    port         = 443
+    use_ssl      = true
+    validate_ssl = true
+  }
+
+  monitored_resource {
+    type   = "uptime_url"
+    labels = { project_id = var.project_id, host = local.health[0] }
+  }
+}

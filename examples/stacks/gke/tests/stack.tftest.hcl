@@ -29,6 +29,10 @@ run "defaults" {
     error_message = "The hub is planned, with its URL, while the cluster is still unknown."
   }
   assert {
+    condition     = google_monitoring_uptime_check_config.hub.http_check[0].path == "/hub/health" && google_monitoring_uptime_check_config.hub.monitored_resource[0].labels.host == "hub.hackweek.example.org"
+    error_message = "An uptime check probes the hub's health_check_url."
+  }
+  assert {
     condition     = twoi2chub_hub.this.storage.type == "dynamic" && twoi2chub_hub.this.storage.capacity == "10Gi"
     error_message = "Without a Filestore, users get a disk each."
   }
