@@ -125,8 +125,9 @@ output "hubs" {
   description = <<-EOT
     Per hub: its `namespace`; the Kubernetes `service_account` its user servers must run as and the
     `service_account_annotations` that ServiceAccount needs for Workload Identity, and both as
-    `user_service_account`, in the shape `twoi2chub_hub`'s `user_service_account` takes (with the
-    metadata server opened to user servers, where GKE serves Workload Identity tokens); the
+    `user_service_account`, in the shape `twoi2chub_hub`'s `user_service_account` takes;
+    `block_cloud_metadata` (`false`) for the hub's attribute of that name, since GKE serves Workload
+    Identity tokens from the metadata server, which z2jh otherwise blocks for user servers; the
     `google_service_account` they then act as; `scratch_bucket` and `persistent_bucket` as `gs://` URLs
     (null when absent); and `env`, the environment variables 2i2c's hubs set for users
     (`SCRATCH_BUCKET`, `PERSISTENT_BUCKET`, with `$(JUPYTERHUB_USER)` per user), ready for
@@ -137,10 +138,10 @@ output "hubs" {
     service_account             = h.user_service_account
     service_account_annotations = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
     user_service_account = {
-      name                  = h.user_service_account
-      annotations           = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
-      cloud_metadata_server = true
+      name        = h.user_service_account
+      annotations = { "iam.gke.io/gcp-service-account" = local.hub_gsa[k] }
     }
+    block_cloud_metadata   = false
     google_service_account = local.hub_gsa[k]
     scratch_bucket         = h.scratch_bucket ? "gs://${google_storage_bucket.hub["${k}-scratch"].name}" : null
     persistent_bucket      = h.persistent_bucket ? "gs://${google_storage_bucket.hub["${k}-persistent"].name}" : null

@@ -108,8 +108,10 @@ resource "twoi2chub_hub" "this" {
 
   node_purpose = { core = "require", user = "require" }
   # Users act as the hub's Google service account (its buckets) through
-  # Workload Identity: the hub creates the annotated ServiceAccount.
+  # Workload Identity: the hub creates the annotated ServiceAccount, and the
+  # metadata server, where GKE serves its tokens, stays open to them.
   user_service_account = local.hub_cloud.user_service_account
+  block_cloud_metadata = local.hub_cloud.block_cloud_metadata
   profiles = [for p in var.profiles : {
     display_name  = p.display_name
     description   = p.description

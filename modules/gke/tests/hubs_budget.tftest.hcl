@@ -106,7 +106,7 @@ run "hubs" {
     error_message = "hubs tells the hub which ServiceAccount to run users as."
   }
   assert {
-    condition     = output.hubs["prod"].user_service_account.name == "jovyan" && output.hubs["prod"].user_service_account.cloud_metadata_server
+    condition     = output.hubs["prod"].user_service_account.name == "jovyan" && !output.hubs["prod"].block_cloud_metadata
     error_message = "hubs gives twoi2chub_hub's user_service_account: the ServiceAccount, with the metadata server open for Workload Identity."
   }
   assert {
