@@ -180,3 +180,45 @@ resource "twoi2chub_hub" "this" {
     }
   }
 }
+
+# An availability test on the hub's health endpoint, which answers 200 without
+# logging in while the hub runs: Application Insights probes it from three
+# regions every five minutes; alert on its availability metric with an
+# azurerm_monitor_metric_alert.
+resource "azurerm_log_analytics_workspace" "monitoring" {
+  name                = "${var.name}-monitoring"
+  location            = var.region
+  resource_group_name = var.resource_group_name
+  retention_in_days   = 30
+  tags                = { "twoi2chub-community" = var.community, "twoi2chub-cluster" = var.name }
+
+  depends_on = [module.aks]
+}
+
+resource "azurerm_application_insights" "hub" {
+  name                = "${var.name}-${var.hub_namespace}"
+  location            = var.region
+  resource_group_name = var.resource_group_name
+  workspace_id        = azurerm_log_analytics_workspace.monitoring.id
+  application_type    = "other"
+  tags                = { "twoi2chub-community" = var.community, "twoi2chub-cluster" = var.name, "twoi2chub-hub" = var.hub_namespace }
+}
+
+resource "azurerm_application_insights_standard_web_test" "hub" {
+  name                    = "${var.name}-${var.hub_namespace}-health"
+  location                = var.region
+  resource_group_name     = var.resource_group_name
+  application_insights_id = azurerm_application_insights.hub.id
+  frequency               = 300
+  timeout                 = 30
+  enabled                 = true
+  geo_locations           = ["us-va-ash-azr", "emea-nl-ams-azr", "apac-sg-sin-azr"]
+  tags                    = { "twoi2chub-community" = var.community, "twoi2chub-cluster" = var.name, "twoi2chub-hub" = var.hub_namespace }
+
+  request {
+    url = twoi2chub_hub.this.health_check_url
+  }
+  validation_rules {
+    expected_status_code = 200
+  }
+}

@@ -152,3 +152,21 @@ resource "twoi2chub_hub" "this" {
     }
   }
 }
+
+# A Route 53 health check on the hub's health endpoint, which answers 200
+# without logging in while the hub runs: checkers in several regions probe it
+# every 30 seconds; alert on its CloudWatch metric `HealthCheckStatus`
+# (namespace AWS/Route53, in us-east-1) with an aws_cloudwatch_metric_alarm.
+locals {
+  health = regex("^https://([^/]+)(/.*)$", twoi2chub_hub.this.health_check_url)
+}
+
+resource "aws_route53_health_check" "hub" {
+  type              = "HTTPS"
+  fqdn              = local.health[0]
+  port              = 443
+  resource_path     = local.health[1]
+  request_interval  = 30
+  failure_threshold = 3
+  tags              = { "twoi2chub-community" = var.community, "twoi2chub-cluster" = var.name, "twoi2chub-hub" = var.hub_namespace, Name = "${var.name}-${var.hub_namespace}-health" }
+}

@@ -36,6 +36,10 @@ run "defaults" {
     error_message = "The hub is planned, with its URL, while the cluster is still unknown."
   }
   assert {
+    condition     = azurerm_application_insights_standard_web_test.hub.request[0].url == "https://hub.hackweek.example.org/hub/health"
+    error_message = "An availability test probes the hub's health_check_url."
+  }
+  assert {
     condition     = twoi2chub_hub.this.storage.type == "dynamic" && twoi2chub_hub.this.storage.capacity == "10Gi"
     error_message = "Without Azure Files, users get a disk each."
   }

@@ -33,6 +33,10 @@ run "defaults" {
     error_message = "The hub is planned, with its URL, while the cluster is still unknown."
   }
   assert {
+    condition     = aws_route53_health_check.hub.fqdn == "hub.hackweek.example.org" && aws_route53_health_check.hub.resource_path == "/hub/health" && aws_route53_health_check.hub.type == "HTTPS"
+    error_message = "A Route 53 health check probes the hub's health_check_url."
+  }
+  assert {
     condition     = twoi2chub_hub.this.storage.type == "dynamic" && twoi2chub_hub.this.storage.capacity == "10Gi"
     error_message = "Without EFS, users get a volume each."
   }
