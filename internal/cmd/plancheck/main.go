@@ -37,6 +37,8 @@ var notBillingLabels = map[string]bool{
 	"google_container_node_pool:node_config.labels": true,
 	"google_billing_budget:budget_filter.labels":    true, // which costs the budget counts
 	"aws_eks_node_group:labels":                     true, // Kubernetes node labels
+	// Which URL the uptime check probes (project_id, host).
+	"google_monitoring_uptime_check_config:monitored_resource.labels": true,
 }
 
 // Billing label maps: Google's labels, AWS's and Azure's tags.
