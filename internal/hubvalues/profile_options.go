@@ -198,10 +198,14 @@ func checkProfileOptions(p Profile, i int, ps *problems) {
 				"put image choices there, or name this option otherwise, e.g. \"environment\".")
 		}
 		defaults := 0
-		for _, c := range o.Choices {
+		for _, slug := range sortedKeys(o.Choices) {
+			c := o.Choices[slug]
 			if c.Default {
 				defaults++
 			}
+			cat := append(append(AttrPath{}, at...), "choices", MapKey(slug))
+			sub := func(name string) AttrPath { return append(append(AttrPath{}, cat...), name) }
+			checkGuaranteesWithinLimits(sub, c.CPUGuarantee, c.CPULimit, c.MemoryGuarantee, c.MemoryLimit, ps)
 		}
 		if defaults != 1 {
 			ps.add(append(at, "choices"), "One default choice needed",

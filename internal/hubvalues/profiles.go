@@ -310,6 +310,7 @@ func checkProfiles(h Hub, ps *problems) {
 		} else {
 			slugs[slug] = i
 		}
+		checkGuaranteesWithinLimits(at, p.CPUGuarantee, p.CPULimit, p.MemoryGuarantee, p.MemoryLimit, ps)
 		if p.GPU != nil && len(p.NodeSelector) > 0 {
 			ps.add(at("node_selector"), "Conflicting settings", "A GPU profile takes its node labels in `gpu.node_selector`; move them there.")
 		}
@@ -338,7 +339,7 @@ func checkProfiles(h Hub, ps *problems) {
 }
 
 // checkServerSize checks CPU and memory settings, of a profile or of one of
-// its choices: each value, and no guarantee above its limit.
+// its choices: each value on its own.
 func checkServerSize(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, memGuarantee, memLimit string, ps *problems) {
 	ps.field(at("memory_guarantee"), memGuarantee, validate.Memory)
 	ps.field(at("memory_limit"), memLimit, validate.Memory)
@@ -350,6 +351,12 @@ func checkServerSize(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, 
 			ps.add(at(c.name), "Invalid value", "CPU must be a positive number of cores, e.g. 0.5 or 2")
 		}
 	}
+}
+
+// checkGuaranteesWithinLimits finds a guarantee above its limit: settings
+// fine alone that do not work together, so a check, not a field check
+// (field checks run only on values unknown at validation).
+func checkGuaranteesWithinLimits(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, memGuarantee, memLimit string, ps *problems) {
 	if cpuGuarantee != nil && cpuLimit != nil && *cpuGuarantee > *cpuLimit {
 		ps.add(at("cpu_guarantee"), "Guarantee above limit", "cpu_guarantee (%v) is more than cpu_limit (%v).", *cpuGuarantee, *cpuLimit)
 	}

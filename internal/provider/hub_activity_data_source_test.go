@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/client-go/util/retry"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -449,8 +451,18 @@ func TestAccHubServiceProxyDropsTheHubToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pod.Status.PodIP, pod.Status.PodIPs = ip, []corev1.PodIP{{IP: ip}}
-	if _, err := cs.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{}); err != nil {
+	// The scheduler writes the pod's status too (Unschedulable): retry on
+	// its concurrent updates.
+	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		latest, err := cs.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		latest.Status.PodIP, latest.Status.PodIPs = ip, []corev1.PodIP{{IP: ip}}
+		_, err = cs.CoreV1().Pods(ns).UpdateStatus(ctx, latest, metav1.UpdateOptions{})
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	ready, port, portName := true, int32(h.hubPort), "hub"
