@@ -173,7 +173,7 @@ func checkProfileOptionFields(p Profile, i int, ps *problems) {
 				ps.add(cat, "Invalid choice name", "%q is not usable as a choice of the form: use lower-case letters, digits, - and _, e.g. \"small\".", slug)
 			}
 			ps.field(sub("image"), c.Image, validate.ImageRef)
-			checkServerSize(sub, c.CPUGuarantee, c.CPULimit, c.MemoryGuarantee, c.MemoryLimit, ps)
+			checkResourceFields(sub, c.resources(), ps)
 			for _, k := range sortedKeys(c.NodeSelector) {
 				ps.field(sub("node_selector"), k, validate.LabelKey)
 				ps.field(sub("node_selector"), c.NodeSelector[k], validate.LabelValue)
@@ -205,7 +205,7 @@ func checkProfileOptions(p Profile, i int, ps *problems) {
 			}
 			cat := append(append(AttrPath{}, at...), "choices", MapKey(slug))
 			sub := func(name string) AttrPath { return append(append(AttrPath{}, cat...), name) }
-			checkGuaranteesWithinLimits(sub, c.CPUGuarantee, c.CPULimit, c.MemoryGuarantee, c.MemoryLimit, ps)
+			checkResources(sub, c.resources(), ps)
 		}
 		if defaults != 1 {
 			ps.add(append(at, "choices"), "One default choice needed",

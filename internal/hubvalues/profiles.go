@@ -2,7 +2,6 @@ package hubvalues
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -266,7 +265,7 @@ func checkProfileFields(h Hub, ps *problems) {
 	for i, p := range h.Profiles {
 		at := func(name string) AttrPath { return AttrPath{"profiles", i, name} }
 		ps.field(at("image"), p.Image, validate.ImageRef)
-		checkServerSize(at, p.CPUGuarantee, p.CPULimit, p.MemoryGuarantee, p.MemoryLimit, ps)
+		checkResourceFields(at, p.resources(), ps)
 		for k, v := range p.NodeSelector {
 			ps.field(at("node_selector"), k, validate.LabelKey)
 			ps.field(at("node_selector"), v, validate.LabelValue)
@@ -310,7 +309,7 @@ func checkProfiles(h Hub, ps *problems) {
 		} else {
 			slugs[slug] = i
 		}
-		checkGuaranteesWithinLimits(at, p.CPUGuarantee, p.CPULimit, p.MemoryGuarantee, p.MemoryLimit, ps)
+		checkResources(at, p.resources(), ps)
 		if p.GPU != nil && len(p.NodeSelector) > 0 {
 			ps.add(at("node_selector"), "Conflicting settings", "A GPU profile takes its node labels in `gpu.node_selector`; move them there.")
 		}
@@ -335,33 +334,5 @@ func checkProfiles(h Hub, ps *problems) {
 			}
 			choiceSlugs[s] = true
 		}
-	}
-}
-
-// checkServerSize checks CPU and memory settings, of a profile or of one of
-// its choices: each value on its own.
-func checkServerSize(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, memGuarantee, memLimit string, ps *problems) {
-	ps.field(at("memory_guarantee"), memGuarantee, validate.Memory)
-	ps.field(at("memory_limit"), memLimit, validate.Memory)
-	for _, c := range []struct {
-		name string
-		v    *float64
-	}{{"cpu_guarantee", cpuGuarantee}, {"cpu_limit", cpuLimit}} {
-		if c.v != nil && (!(*c.v > 0) || math.IsInf(*c.v, 0)) {
-			ps.add(at(c.name), "Invalid value", "CPU must be a positive number of cores, e.g. 0.5 or 2")
-		}
-	}
-}
-
-// checkGuaranteesWithinLimits finds a guarantee above its limit: settings
-// fine alone that do not work together, so a check, not a field check
-// (field checks run only on values unknown at validation).
-func checkGuaranteesWithinLimits(at func(string) AttrPath, cpuGuarantee, cpuLimit *float64, memGuarantee, memLimit string, ps *problems) {
-	if cpuGuarantee != nil && cpuLimit != nil && *cpuGuarantee > *cpuLimit {
-		ps.add(at("cpu_guarantee"), "Guarantee above limit", "cpu_guarantee (%v) is more than cpu_limit (%v).", *cpuGuarantee, *cpuLimit)
-	}
-	if memGuarantee != "" && memLimit != "" && validate.Memory(memGuarantee) == nil && validate.Memory(memLimit) == nil &&
-		validate.Bytes(memGuarantee) > validate.Bytes(memLimit) {
-		ps.add(at("memory_guarantee"), "Guarantee above limit", "memory_guarantee (%s) is more than memory_limit (%s).", memGuarantee, memLimit)
 	}
 }

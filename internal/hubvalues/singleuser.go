@@ -70,6 +70,14 @@ func (u *UserServers) resources() Resources {
 	return Resources{u.CPUGuarantee, u.CPULimit, u.MemoryGuarantee, u.MemoryLimit}
 }
 
+func (p Profile) resources() Resources {
+	return Resources{p.CPUGuarantee, p.CPULimit, p.MemoryGuarantee, p.MemoryLimit}
+}
+
+func (c OptionChoice) resources() Resources {
+	return Resources{c.CPUGuarantee, c.CPULimit, c.MemoryGuarantee, c.MemoryLimit}
+}
+
 // HomeVolume is what the server's home directory volume is called in
 // volume_mounts, whatever the storage type.
 const HomeVolume = "home"
