@@ -1,7 +1,8 @@
 // Package gkepools reads a GKE cluster's node pools, with what their
 // machines offer, through the GKE and Compute Engine APIs, so that a hub's
 // profiles can be checked against pools that have no nodes yet (scaled to
-// zero). Fit (fit.go) is the pure part.
+// zero). Nodes (nodes.go) is the pure part: each pool as a node of its machine
+// type, for nodefit's check.
 package gkepools
 
 import (
