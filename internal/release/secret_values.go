@@ -14,19 +14,6 @@ import (
 // it deletes only its own.
 const secretOwnerLabel = "twoi2chub.2i2c.org/release"
 
-// SaveSecret writes data into the Secret name, labelled as the release's.
-func (c *Client) SaveSecret(ctx context.Context, namespace, releaseName, name string, data map[string][]byte) error {
-	return c.UpdateSecret(ctx, namespace, releaseName, name, func(old map[string][]byte) error {
-		for k := range old {
-			delete(old, k)
-		}
-		for k, v := range data {
-			old[k] = v
-		}
-		return nil
-	})
-}
-
 // UpdateSecret applies change to the data of the Secret name, labelled as
 // the release's, creating it if missing; what change leaves in place (a
 // fingerprint key) is kept.
