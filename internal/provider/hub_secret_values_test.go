@@ -2,10 +2,7 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -231,14 +228,9 @@ const saltedValuesRevision = "a9b6ceb6cc4391d9a118141ad45b2ae4d653dd07"
 // once), state then holds the keyed fingerprint, and the next plan is empty.
 func TestAccHubSecretValuesFingerprintMigrates(t *testing.T) {
 	cp := testAccPreCheck(t)
-	old, current := t.TempDir(), t.TempDir()
-	buildProviderAt(t, saltedValuesRevision, old)
-	w := newCLIWorkdir(t, cp.KubeconfigPath)
-	plugins := filepath.Join(w.dir, "plugins")
-	installProvider(t, plugins, current)
-	installProvider(t, old, plugins)
+	m := newProviderMigration(t, cp.KubeconfigPath, saltedValuesRevision)
 	e := newHubEnv(t)
-	w.writeConfig(fmt.Sprintf(`
+	m.w.writeConfig(fmt.Sprintf(`
 resource "twoi2chub_hub" "test" {
   name             = %q
   namespace        = %q
@@ -246,54 +238,16 @@ resource "twoi2chub_hub" "test" {
   secret_values_wo = yamlencode({ hub = { db = { password = "migrating-values-1" } } })
 }
 `, e.name, e.ns, e.repo))
-	if out, err := w.apply(e.ctx); err != nil {
-		t.Fatalf("apply with the provider at %s: %v\n%s", saltedValuesRevision, err, out)
-	}
+	m.applyOld(t, e)
 	s, err := e.client.CoreV1().Secrets(e.ns).Get(e.ctx, "hub-secret-values", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	legacy := plainHashes(e.ns, e.name, string(s.Data["values.yaml"]))
-	if got := w.stateValue(e.ctx, hubAddr, "secret_values_checksum"); got != legacy[1] {
-		t.Fatalf("the old provider stored %s, not the salted SHA-256 this test migrates from (%s)", got, legacy[1])
-	}
-	revision := e.latest(t).Revision
-
-	installProvider(t, current, plugins)
-	cmd, plan := w.command(e.ctx, "plan", "-input=false", "-no-color")
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("plan after upgrading the provider: %v\n%s", err, plan)
-	}
-	text := strings.Join(strings.Fields(plan.String()), " ")
-	for _, want := range []string{"The secret values' fingerprint will be replaced", "twoi2chub_hub.test will be updated in-place", "1 to change"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the migration plan does not say %q:\n%s", want, plan)
-		}
-	}
-	if out, err := w.apply(e.ctx); err != nil {
-		t.Fatalf("the migrating apply: %v\n%s", err, out)
-	}
-	got := w.stateValue(e.ctx, hubAddr, "secret_values_checksum")
-	if want := secretValuesFingerprint(t, e); got != want {
-		t.Errorf("after migrating, state holds %s, want the keyed fingerprint %s", got, want)
-	}
-	if now := hubPodAnnotation(t, e, "twoi2chub.2i2c.org/private-values-checksum"); now != got {
-		t.Errorf("the hub pod's annotation is %s, want %s", now, got)
-	}
-	if info := e.latest(t); info.Revision != revision+1 {
-		t.Errorf("the hub went from revision %d to %d; want exactly one upgrade", revision, info.Revision)
-	}
-	state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, h := range legacy {
-		if strings.Contains(string(state), h) {
-			t.Errorf("state still holds the plain hash %s", h)
-		}
-	}
-	cmd, again := w.command(e.ctx, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-	if err := cmd.Run(); err != nil {
-		t.Errorf("the plan after migrating is not empty (%v):\n%s", err, again)
-	}
+	m.migrate(t, e, fingerprintMigration{
+		legacy:     plainHashes(e.ns, e.name, string(s.Data["values.yaml"])),
+		checksum:   func() string { return m.w.stateValue(e.ctx, hubAddr, "secret_values_checksum") },
+		keyed:      func() string { return secretValuesFingerprint(t, e) },
+		plan:       []string{"The secret values' fingerprint will be replaced", "twoi2chub_hub.test will be updated in-place", "1 to change"},
+		annotation: "twoi2chub.2i2c.org/private-values-checksum",
+	})
 }
