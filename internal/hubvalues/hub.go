@@ -51,6 +51,12 @@ type Hub struct {
 	// Security defaults (security.go); nil means z2jh's default.
 	NetworkPolicy      *NetworkPolicy `json:"network_policy,omitempty"`
 	BlockCloudMetadata *bool          `json:"block_cloud_metadata,omitempty"`
+	// Labels for cost reports on every pod and the namespace (costlabels.go):
+	// the community's name, labels of its own, and the hub's name, which the
+	// provider fills in from the resource's name.
+	Community   string            `json:"community,omitempty"`
+	CostLabels  map[string]string `json:"cost_labels"`
+	ReleaseName string            `json:"-"`
 	// Auth is the values fragment of a twoi2chub_auth (who may log in),
 	// merged over the typed settings.
 	Auth map[string]any `json:"-"`

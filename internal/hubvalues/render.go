@@ -152,6 +152,7 @@ var features = []feature{
 	{render: renderSecretValues, parse: parseSecretValues, checkFields: checkSecretValuesFields, check: checkSecretValues},
 	{render: renderNetworkPolicy, parse: parseNetworkPolicy, check: checkSecurity},
 	{render: renderCloudMetadata, parse: parseCloudMetadata},
+	{render: renderCostLabels, parse: parseCostLabels, checkFields: checkCostLabelFields, check: checkCostLabels},
 }
 
 // ownedParts are values the provider always sets, whatever the settings:
