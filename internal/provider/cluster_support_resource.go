@@ -255,7 +255,7 @@ func (r *ClusterSupportResource) apply(ctx context.Context, m, prior *clusterSup
 		return
 	}
 	ns := s.Namespace
-	if _, err := client.EnsureNamespace(ctx, ns, "support"); err != nil {
+	if _, err := client.EnsureNamespace(ctx, ns, "support", release.NamespaceLabels{}); err != nil {
 		addConnectionError(diags, r.data.conn, err)
 		return
 	}

@@ -61,6 +61,8 @@ type hubModel struct {
 	SecretValuesWO          types.String `tfsdk:"secret_values_wo"`
 	NetworkPolicy           types.Object `tfsdk:"network_policy" setting:"true"`
 	BlockCloudMetadata      types.Bool   `tfsdk:"block_cloud_metadata" setting:"true"`
+	Community               types.String `tfsdk:"community" setting:"true"` // hub_schema_cost_labels.go
+	CostLabels              types.Map    `tfsdk:"cost_labels" setting:"true"`
 
 	URL             types.String `tfsdk:"url"`
 	HealthCheckURL  types.String `tfsdk:"health_check_url"`
@@ -193,6 +195,8 @@ func (m *hubModel) convert(ctx context.Context, shape func(tftypes.Value) (any, 
 	} else if err := json.Unmarshal(data, &h); err != nil {
 		diags.AddError("Cannot read the hub's settings", err.Error())
 	}
+	// The hub's name labels its pods for cost reports (hubvalues/costlabels.go).
+	h.ReleaseName = m.Name.ValueString()
 	if auth, err := m.authValues(); err != nil {
 		addAttrError(&diags, path.Root("auth"), "Invalid auth", err.Error())
 	} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"time"
@@ -316,7 +317,7 @@ func (r *HubResource) Create(ctx context.Context, req resource.CreateRequest, re
 				"`terraform import <address> %s/%s` (or an import block) instead of creating it.", ns, name, existing.ChartName, existing.ChartVersion, existing.Revision, ns, name))
 		return
 	}
-	if created, err := client.EnsureNamespace(ctx, ns, name); err != nil {
+	if created, err := client.EnsureNamespace(ctx, ns, name, plan.namespaceLabels(ctx, nil)); err != nil {
 		addConnectionError(&resp.Diagnostics, r.data.conn, err)
 		return
 	} else if created {
@@ -347,8 +348,21 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	ctx = withLog(ctx)
+	labels := plan.namespaceLabels(ctx, &state)
 	if !releaseChanges(&plan, &state) {
-		// Only settings of the resource itself changed (delete_user_data, timeouts).
+		// Only settings of the resource itself changed (delete_user_data,
+		// timeouts), or the namespace's cost labels, which Read found changed
+		// by hand (the release's values still have them).
+		if !maps.Equal(labels.Want, state.namespaceLabels(ctx, nil).Want) {
+			if client := r.client(&resp.Diagnostics); client != nil {
+				if _, err := client.EnsureNamespace(ctx, plan.Namespace.ValueString(), plan.Name.ValueString(), labels); err != nil {
+					addConnectionError(&resp.Diagnostics, r.data.conn, err)
+				}
+			}
+			if resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		plan.ReleaseRevision, plan.Status, plan.AppVersion = state.ReleaseRevision, state.Status, state.AppVersion
 		plan.ValuesChecksum = state.ValuesChecksum
 		plan.SecretValuesWO = types.StringNull()
@@ -356,7 +370,7 @@ func (r *HubResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	if client := r.client(&resp.Diagnostics); client != nil {
-		if _, err := client.EnsureNamespace(ctx, plan.Namespace.ValueString(), plan.Name.ValueString()); err != nil {
+		if _, err := client.EnsureNamespace(ctx, plan.Namespace.ValueString(), plan.Name.ValueString(), labels); err != nil {
 			addConnectionError(&resp.Diagnostics, r.data.conn, err)
 		}
 	}
@@ -525,6 +539,7 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	if info == nil && head != nil {
+		r.readNamespaceLabels(ctx, client, &state, &resp.Diagnostics)
 		r.refreshAddress(ctx, &state)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
@@ -563,6 +578,7 @@ func (r *HubResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		resp.Diagnostics.Append(state.setFromHub(ctx, hub)...)
 		state.ValuesChecksum = types.StringValue(digest)
 	}
+	r.readNamespaceLabels(ctx, client, &state, &resp.Diagnostics)
 	r.refreshAddress(ctx, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

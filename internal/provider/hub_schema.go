@@ -308,7 +308,7 @@ func (r *HubResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	}
 	// Attributes of other concerns, each in its hub_schema_<concern>.go.
 	addHubAttributes(resp.Schema.Attributes, hubAddressAttributes(), hubImageAttributes(), hubBrandingAttributes(), hubSecretValuesAttributes(), hubSecurityAttributes(),
-		hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes())
+		hubLimitsAttributes(), hubServerAttributes(), hubCloudAttributes(), hubCostLabelAttributes())
 }
 
 // addHubAttributes adds a concern's attributes to the hub's schema.

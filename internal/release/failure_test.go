@@ -162,7 +162,7 @@ func TestCleanupDeletesOnlyThisRelease(t *testing.T) {
 	// A namespace the provider created for hub "a", shared with hub "b".
 	ns := "cleanup-" + cp.Namespace(t)[len(cp.Namespace(t))-6:]
 	t.Cleanup(func() { _ = cs.CoreV1().Namespaces().Delete(context.Background(), ns, metav1.DeleteOptions{}) })
-	if _, err := c.EnsureNamespace(ctx, ns, "a"); err != nil {
+	if _, err := c.EnsureNamespace(ctx, ns, "a", NamespaceLabels{}); err != nil {
 		t.Fatal(err)
 	}
 	claim(ns, "claim-ada", user("a", "ada"), nil)

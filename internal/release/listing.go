@@ -62,12 +62,15 @@ type ownerListing struct {
 }
 
 // clusterListings are the cluster-wide listings a plan of many hubs shares:
-// the owners of cluster-scoped objects by resource (for the collision check)
-// and the nodes (for the profile fit check).
+// the owners of cluster-scoped objects by resource (for the collision check),
+// the nodes (for the profile fit check) and the namespaces' labels (for the
+// hubs' cost labels).
 type clusterListings struct {
 	mu     sync.Mutex
 	owners map[schema.GroupVersionResource]*sharedListing[ownerListing]
 	nodes  sharedListing[[]corev1.Node]
+	// namespaces' labels by name (nil when listing them is forbidden)
+	namespaces sharedListing[map[string]map[string]string]
 }
 
 func (l *clusterListings) ownersOf(gvr schema.GroupVersionResource) *sharedListing[ownerListing] {
