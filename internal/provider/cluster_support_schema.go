@@ -133,7 +133,7 @@ func (r *ClusterSupportResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				MarkdownDescription: "Prometheus (server, alertmanager, node-exporter, kube-state-metrics) with a `jupyterhub` scrape job reading each hub's " +
 					"`/hub/metrics`, besides the chart's own jobs reading every kubelet's cAdvisor (users' pods' CPU and memory); kube-state-metrics exports " +
-					"node pool labels and the hubs' `twoi2chub.2i2c.org/hub` and `community` labels.",
+					"node pool labels and the `twoi2chub-hub` and `twoi2chub-community` labels of hubs with a `community`.",
 				Attributes: componentAttributes(comp["prometheus"], map[string]schema.Attribute{
 					"retention": schema.StringAttribute{Optional: true, MarkdownDescription: "How long samples are kept, e.g. `\"30d\"`. Default the chart's, `\"15d\"`.",
 						Validators: []validator.String{stringvalidator.RegexMatches(promDuration, "must be a Prometheus duration such as \"30d\" or \"12w\"")}},

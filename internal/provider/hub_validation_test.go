@@ -124,6 +124,12 @@ https = { mode = "offload", acme_server = "https://acme.example.org/directory" }
 		{name: "chart version that does not exist", body: `chart_version = "9.9.9"`, want: `has no jupyterhub version 9.9.9`, at: `chart_version`},
 		{name: "ingress annotation key with spaces", body: `domain = "hub.example.org"
 ingress = { annotations = { "not a key" = "x" } }`, want: `"not a key" is not a valid annotation key`, at: `ingress.annotations["not a key"]`},
+		{name: "community with capitals and a space", body: `community = "Hack Week"`, want: `e.g. "hack-week"`, at: `community`},
+		{name: "cost label key with a domain", body: `cost_labels = { "example.org/team" = "geo" }`,
+			want: `Google Cloud labels and Azure tags refuse them`, at: `cost_labels["example.org/team"]`},
+		{name: "cost label the hub writes", body: `cost_labels = { twoi2chub-community = "geo" }`,
+			want: `written by the hub itself`, at: `cost_labels["twoi2chub-community"]`},
+		{name: "cost label value with capitals", body: `cost_labels = { team = "Geo" }`, want: `e.g. "geo"`, at: `cost_labels["team"]`},
 	}
 	if len(cases) < 20 {
 		t.Fatalf("only %d cases", len(cases))

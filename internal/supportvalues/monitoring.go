@@ -2,6 +2,7 @@ package supportvalues
 
 import (
 	_ "embed"
+	"github.com/2i2c-org/terraform-provider-twoi2chub/internal/hubvalues"
 )
 
 // Prometheus is the Prometheus chart (server, alertmanager, node-exporter,
@@ -35,11 +36,13 @@ const PrometheusService = PrometheusName + "-server"
 // and z2jh's node purpose, exported by kube-state-metrics for the dashboards.
 var nodePoolLabels = "nodes=[cloud.google.com/gke-nodepool,eks.amazonaws.com/nodegroup,kubernetes.azure.com/agentpool,hub.jupyter.org/node-purpose]"
 
-// HubLabels are the labels a hub puts on its namespace and pods, exported
-// by kube-state-metrics so that dashboards and cost queries split per hub.
+// hubLabelsAllowlist are the labels a hub with a community puts on its
+// namespace and pods (hubvalues/costlabels.go), exported by kube-state-metrics
+// (as label_twoi2chub_hub, label_twoi2chub_community) so that dashboards and
+// cost queries split per hub and per community.
 var hubLabelsAllowlist = []string{
-	"namespaces=[twoi2chub.2i2c.org/hub,twoi2chub.2i2c.org/community]",
-	"pods=[twoi2chub.2i2c.org/hub,twoi2chub.2i2c.org/community,hub.jupyter.org/username]",
+	"namespaces=[" + hubvalues.HubLabelKey + "," + hubvalues.CommunityLabelKey + "]",
+	"pods=[" + hubvalues.HubLabelKey + "," + hubvalues.CommunityLabelKey + ",hub.jupyter.org/username]",
 }
 
 func (p *Prometheus) render(b *builder) {
