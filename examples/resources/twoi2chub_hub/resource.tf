@@ -1,11 +1,14 @@
 # A hackweek's hub: HTTPS from Let's Encrypt, a pinned default image, three
 # server sizes (a large one on its own node pool, one with a GPU), 20Gi home directories, JupyterLab with the
 # course material pulled at start and shared data mounted read-only, at most
-# 200 servers, idle servers stopped after 30 minutes, and the hub and proxy
-# kept on the core node pool.
+# 200 servers, idle servers stopped after 30 minutes, the hub and proxy
+# kept on the core node pool, and every pod labelled for cost reports.
 resource "twoi2chub_hub" "hackweek" {
   name      = "hackweek"
   namespace = "hackweek"
+  # Labels twoi2chub-hub and twoi2chub-community on the namespace and every
+  # pod: the cloud's cost export splits the bill by them.
+  community = "pangeo"
 
   domain = "hackweek.example.org"
   https = {
