@@ -23,7 +23,11 @@ func main() {
 	flag.Parse()
 
 	// Benchmarks measure the provider from the inside (see rpcstats); off by default.
-	factory, stop, err := rpcstats.FromEnv(providerserver.NewProtocol6(provider.New(version)()))
+	logRequests, err := rpcstats.RequestLogFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	factory, stop, err := rpcstats.FromEnv(providerserver.NewProtocol6(provider.NewWithConfigHook(version, logRequests)()))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"helm.sh/helm/v3/pkg/action"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 )
 
 // Tests of what a real cluster shows that a stand-in chart hides: hubs
@@ -221,21 +222,21 @@ func TestAccHubClusterLostMidUpgrade(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: good},
 			{
-				// Once the upgraded hub's pod is Pending, the upgrade waits
-				// for it: kill the API server then.
+				// Once the upgraded hub's pod is Pending and the provider
+				// watches the Deployments, the upgrade waits for it: kill the
+				// API server then. (The pod alone is not enough: it can be
+				// Pending while Helm still applies the StatefulSets.)
 				PreConfig: func() {
 					restarted = false
 					go func() {
 						for {
-							pods, err := e.client.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+							pending, err := pendingPod(e.ctx, e.client, e.ns, "nowhere")
 							if err != nil {
 								return
 							}
-							for _, p := range pods.Items {
-								if p.Spec.NodeSelector["pool"] == "nowhere" && p.Status.Phase == corev1.PodPending {
-									e.cp.StopAPIServer()
-									return
-								}
+							if watches, err := e.cp.NamespacedWatches(e.ctx, "deployments"); err == nil && pending && watches > 0 {
+								e.cp.StopAPIServer()
+								return
 							}
 							time.Sleep(100 * time.Millisecond)
 						}
@@ -394,4 +395,18 @@ func TestAccHubChartThatCannotRender(t *testing.T) {
 			ExpectError: regexp.MustCompile(`The hub chart cannot be rendered with these settings(.|\n)*jupyterhub\s+4.4.0(.|\n)*image-puller(.|\n)*Nothing\s+was\s+changed\s+in\s+the\s+cluster`),
 		}},
 	})
+}
+
+// pendingPod tells whether a Pod selecting the node pool "pool" is Pending in ns.
+func pendingPod(ctx context.Context, client kubernetes.Interface, ns, pool string) (bool, error) {
+	pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return false, err
+	}
+	for _, p := range pods.Items {
+		if p.Spec.NodeSelector["pool"] == pool && p.Status.Phase == corev1.PodPending {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -86,7 +86,13 @@ type execModel struct {
 
 // New returns a constructor for the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &Twoi2chubProvider{version: version} }
+	return NewWithConfigHook(version, nil)
+}
+
+// NewWithConfigHook is New with a hook that adjusts the Kubernetes client
+// config before the client is built (benchmarks log requests with it).
+func NewWithConfigHook(version string, hook func(rest.Config) rest.Config) func() provider.Provider {
+	return func() provider.Provider { return &Twoi2chubProvider{version: version, configHook: hook} }
 }
 
 func (p *Twoi2chubProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {

@@ -66,7 +66,9 @@ func TestClusterLostMidUpgrade(t *testing.T) {
 		_, err := c.Apply(ctx, ApplyRequest{Namespace: ns, Name: "hub", Chart: ch, Values: stuck, Timeout: time.Minute})
 		done <- err
 	}()
-	// Once the upgraded hub's pod is Pending, the upgrade is waiting for it.
+	// Once the upgraded hub's pod is Pending and the Deployments are
+	// watched, the upgrade is waiting for it (the pod alone can be Pending
+	// while Helm still applies the objects after the Deployments).
 	for waiting := false; !waiting; time.Sleep(100 * time.Millisecond) {
 		pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
@@ -75,6 +77,11 @@ func TestClusterLostMidUpgrade(t *testing.T) {
 		for _, p := range pods.Items {
 			waiting = waiting || (p.Spec.NodeSelector["pool"] == "nowhere" && p.Status.Phase == corev1.PodPending)
 		}
+		watches, err := cp.NamespacedWatches(ctx, "deployments")
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting = waiting && watches > 0
 	}
 	cp.StopAPIServer()
 	restarted := false

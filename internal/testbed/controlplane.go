@@ -447,3 +447,43 @@ func freePorts(n int) ([]int, error) {
 	}
 	return ports, nil
 }
+
+// NamespacedWatches returns how many watches on a resource (for example
+// "deployments") are open in a single namespace, from the API server's own
+// apiserver_longrunning_requests gauge. The controllers watch cluster-wide,
+// so a test can tell from it that a client it runs has started waiting.
+func (cp *ControlPlane) NamespacedWatches(ctx context.Context, resource string) (int, error) {
+	client, err := cp.Client()
+	if err != nil {
+		return 0, err
+	}
+	body, err := client.Discovery().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return namespacedWatches(string(body), resource), nil
+}
+
+// namespacedWatches sums, in Prometheus text format, the gauge's samples for
+// WATCH requests on resource at namespace scope.
+func namespacedWatches(metrics, resource string) int {
+	const gauge = "apiserver_longrunning_requests{"
+	total := 0
+	for _, line := range strings.Split(metrics, "\n") {
+		rest, found := strings.CutPrefix(line, gauge)
+		labels, value, ok := strings.Cut(rest, "} ")
+		if !found || !ok {
+			continue
+		}
+		labels = "," + labels + ","
+		if !strings.Contains(labels, `,resource="`+resource+`",`) ||
+			!strings.Contains(labels, `,scope="namespace",`) ||
+			!strings.Contains(labels, `,verb="WATCH",`) {
+			continue
+		}
+		if n, err := strconv.ParseFloat(strings.TrimSpace(value), 64); err == nil {
+			total += int(n)
+		}
+	}
+	return total
+}

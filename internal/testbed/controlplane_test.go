@@ -343,3 +343,19 @@ func TestVolumesAreProvisioned(t *testing.T) {
 		}
 	}
 }
+
+func TestNamespacedWatchesParsing(t *testing.T) {
+	metrics := `# TYPE apiserver_longrunning_requests gauge
+apiserver_longrunning_requests{component="apiserver",group="apps",resource="deployments",scope="cluster",subresource="",verb="WATCH",version="v1"} 3
+apiserver_longrunning_requests{component="apiserver",group="apps",resource="deployments",scope="namespace",subresource="",verb="WATCH",version="v1"} 2
+apiserver_longrunning_requests{component="apiserver",group="apps",resource="statefulsets",scope="namespace",subresource="",verb="WATCH",version="v1"} 5
+apiserver_longrunning_requests{component="apiserver",group="",resource="pods",scope="namespace",subresource="log",verb="CONNECT",version="v1"} 1
+apiserver_request_total{resource="deployments",scope="namespace",verb="WATCH"} 40
+`
+	if got := namespacedWatches(metrics, "deployments"); got != 2 {
+		t.Errorf("deployments: %d, want 2", got)
+	}
+	if got := namespacedWatches(metrics, "pods"); got != 0 {
+		t.Errorf("pods: %d, want 0 (a CONNECT is not a watch)", got)
+	}
+}

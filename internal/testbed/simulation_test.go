@@ -190,3 +190,32 @@ func TestAPIServerRestart(t *testing.T) {
 	}
 	waitUntil(t, "a Job after the restart completes", 45*time.Second, func() (bool, error) { return jobComplete(ctx, client, ns, "after-restart") })
 }
+
+// TestNamespacedWatches: a client's watch on Deployments in one namespace is
+// counted while it is open and not after it stops; the controllers' own
+// cluster-wide watches are not counted.
+func TestNamespacedWatches(t *testing.T) {
+	cp := Get(t)
+	ns := cp.Namespace(t)
+	client, err := cp.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	count := func() int {
+		n, err := cp.NamespacedWatches(ctx, "deployments")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	w, err := client.AppsV1().Deployments(ns).Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the watch is counted", 10*time.Second, func() (bool, error) { return count() == before+1, nil })
+	w.Stop()
+	waitUntil(t, "the stopped watch is no longer counted", 10*time.Second, func() (bool, error) { return count() == before, nil })
+}

@@ -45,6 +45,9 @@ type plan struct {
 	reads          int64 // GET and LIST of resources but the control plane's and the test bed's own (see testbedRead)
 	peakRSSKiB     int64
 	rpcSeconds     float64 // the provider's time inside protocol calls
+	// ownRequests counts the provider's own API requests by shape (twoi2chub
+	// only: its request log), without the test bed's background traffic.
+	ownRequests map[string]int64
 }
 
 type result struct {
@@ -88,10 +91,11 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl.String()), 0o644)
 	}
 	stats := filepath.Join(dir, "rpc-stats")
+	requests := filepath.Join(dir, "api-requests")
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "KUBE_CONFIG_PATH="+b.cp.KubeconfigPath, "TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1", "TWOI2CHUB_CACHE_DIR="+filepath.Join(b.work, "cache"))
 	if k.stats {
-		env = append(env, rpcstats.EnvStats+"="+stats)
+		env = append(env, rpcstats.EnvStats+"="+stats, rpcstats.EnvRequests+"="+requests)
 	}
 	run := func(extraEnv []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.CommandContext(ctx, b.cli, args...)
@@ -111,6 +115,7 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 	planOnce := func(wantExit int, extraEnv ...string) (plan, error) {
 		var p plan
 		_ = os.Remove(stats)
+		_ = os.Remove(requests)
 		before, err := requestCounts(ctx, b.client)
 		if err != nil {
 			return p, err
@@ -135,6 +140,7 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		p.allRequests = after.all - before.all - 1 // minus our own /metrics read
 		p.reads = after.reads - before.reads
 		p.rpcSeconds = rpcSeconds(stats)
+		p.ownRequests = requestShapes(requests)
 		return p, nil
 	}
 
