@@ -133,24 +133,26 @@ func reportSupport(w io.Writer, hubs []int, t map[int]*result) bool {
 	}
 	secretReads := func(p plan) float64 { return float64(p.secretRequests) }
 	allReads := func(p plan) float64 { return float64(p.reads) }
+	ownRequests := func(p plan) float64 { return float64(total(p.ownRequests)) }
 	// The hubs' share of a plan beside the support: the plan's requests less
 	// those of a plan refreshing the support alone.
 	hubShare := func(r *result, n int, f func(plan) float64) float64 {
 		return (medianOf(r.noopSupport, f) - medianOf(r.supportOwn, f)) / float64(n)
 	}
 	fmt.Fprintln(w, "\nNo-op plan of twoi2chub's hubs beside a twoi2chub_cluster_support of every component (same run, same hubs):")
-	fmt.Fprintln(w, "\n| hubs | release reads per hub, without / with support | API reads per hub, without / with support | support's own refresh: release reads / API reads | no-op plan without / with support (s) | support install (s) |")
-	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(w, "\n| hubs | release reads per hub, without / with support | API reads per hub, without / with support | twoi2chub's own requests per hub, without / with support | support's own refresh: release reads / API reads / own requests | no-op plan without / with support (s) | support install (s) |")
+	fmt.Fprintln(w, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, n := range measured {
 		r := t[n]
-		fmt.Fprintf(w, "| %d | %.2f / %.2f | %.2f / %.2f | %.0f / %.0f | %.2f / %.2f | %.1f |\n", n,
+		fmt.Fprintf(w, "| %d | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.0f / %.0f / %.0f | %.2f / %.2f | %.1f |\n", n,
 			medianOf(r.noop, secretReads)/float64(n), hubShare(r, n, secretReads),
 			medianOf(r.noop, allReads)/float64(n), hubShare(r, n, allReads),
-			medianOf(r.supportOwn, secretReads), medianOf(r.supportOwn, allReads),
+			medianOf(r.noop, ownRequests)/float64(n), hubShare(r, n, ownRequests),
+			medianOf(r.supportOwn, secretReads), medianOf(r.supportOwn, allReads), medianOf(r.supportOwn, ownRequests),
 			median(seconds(r.noop)), median(seconds(r.noopSupport)), r.supportInstall)
 	}
 	fmt.Fprintln(w, "\nAPI reads: GET and LIST requests of resources the API server counted, but lease renewals and the test bed's polling;")
-	fmt.Fprintln(w, "the hubs' share beside the support is the plan's less a plan of the support alone (-target).")
+	fmt.Fprintln(w, "own requests: twoi2chub's request log. The hubs' share beside the support is the plan's less a plan of the support alone (-target).")
 	fmt.Fprintln(w, "\nGoals beside the support services (API reads are counts: a miss fails the bench):")
 	fmt.Fprintln(w)
 	ok := true
@@ -162,7 +164,7 @@ func reportSupport(w io.Writer, hubs []int, t map[int]*result) bool {
 		ok = goal(w, fmt.Sprintf("%d hubs: the support's refresh lists its releases once, whatever its 5 components", n),
 			medianOf(r.supportOwn, secretReads), 1, true, "release reads") && ok
 		ok = goal(w, fmt.Sprintf("%d hubs: the support's refresh at most 3 API reads (its releases, cert-manager's CRDs, the controller's Service)", n),
-			medianOf(r.supportOwn, allReads), 3, true, "API reads") && ok
+			max(medianOf(r.supportOwn, allReads), medianOf(r.supportOwn, ownRequests)), 3, true, "API reads") && ok
 	}
 	return ok
 }
