@@ -90,3 +90,41 @@ resource "helm_release" "hub%d" {
 
 // pluginDir is where the CLI configuration's dev override points.
 func (k *kind) pluginDir() string { return filepath.Dir(k.binary) }
+
+// supportAddress is the bench's twoi2chub_cluster_support.
+const supportAddress = "twoi2chub_cluster_support.support"
+
+// supportResource is a twoi2chub_cluster_support with every component, from
+// the real charts served at repo, in namespace ns: what a community adds to
+// the root of its hubs. ingress-nginx's admission webhook is off because its
+// certificate comes from a Job that kwok only pretends to run.
+func supportResource(ns, repo string) string {
+	return fmt.Sprintf(`
+resource "twoi2chub_cluster_support" "support" {
+  namespace = %[1]q
+  ingress_nginx = {
+    chart_repository = %[2]q
+    extra_values     = yamlencode({ controller = { admissionWebhooks = { enabled = false } } })
+  }
+  cert_manager = {
+    chart_repository = %[2]q
+    acme_email       = "it@example.org"
+  }
+  prometheus = {
+    chart_repository = %[2]q
+    retention        = "30d"
+    storage_size     = "2Gi"
+    alertmanager     = false
+  }
+  grafana = {
+    chart_repository = %[2]q
+    domain           = "grafana.example.org"
+  }
+  cluster_autoscaler = {
+    chart_repository = %[2]q
+    cluster_name     = "bench"
+    region           = "us-west-2"
+  }
+}
+`, ns, repo)
+}

@@ -31,7 +31,10 @@ type bench struct {
 	cp       *testbed.ControlPlane
 	client   kubernetes.Interface
 	repo     *charttest.Repo
-	work     string
+	// supportRepo serves the real support charts when the bench also plans
+	// the hubs beside a twoi2chub_cluster_support (-support).
+	supportRepo *charttest.Repo
+	work        string
 }
 
 // plan is what one terraform plan cost.
@@ -39,6 +42,7 @@ type plan struct {
 	seconds        float64
 	secretRequests int64 // GET+LIST of Secrets, where Helm keeps releases
 	allRequests    int64 // every request the API server counted
+	reads          int64 // GET and LIST of resources but the control plane's and the test bed's own (see testbedRead)
 	peakRSSKiB     int64
 	rpcSeconds     float64 // the provider's time inside protocol calls
 	// ownRequests counts the provider's own API requests by shape (twoi2chub
@@ -55,6 +59,13 @@ type result struct {
 	changing []plan
 	// chart archives and indexes served while this kind and count ran
 	archives, indexes int64
+	// With -support (twoi2chub only): the install of a
+	// twoi2chub_cluster_support of every component in the hubs' root, no-op
+	// plans of the hubs and the support together, and no-op plans of the
+	// support alone (-target): its own requests.
+	supportInstall float64
+	noopSupport    []plan
+	supportOwn     []plan
 }
 
 func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*result, error) {
@@ -68,11 +79,14 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		k.override, k.pluginDir())), 0o644); err != nil {
 		return nil, err
 	}
-	write := func(cull int) error {
+	write := func(cull int, support bool) error {
 		var hcl strings.Builder
 		fmt.Fprintf(&hcl, "terraform {\n  required_providers {\n    %s\n  }\n}\n", k.source)
 		for i := range n {
 			hcl.WriteString(k.resource(n, i, fmt.Sprintf("bench-%s-%d-%d", strings.ReplaceAll(k.name, "_", "-"), n, i), b.repo.URL, cull))
+		}
+		if support {
+			hcl.WriteString(supportResource(fmt.Sprintf("bench-support-%d", n), b.supportRepo.URL))
 		}
 		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl.String()), 0o644)
 	}
@@ -124,13 +138,14 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		}
 		p.secretRequests = after.secrets - before.secrets
 		p.allRequests = after.all - before.all - 1 // minus our own /metrics read
+		p.reads = after.reads - before.reads
 		p.rpcSeconds = rpcSeconds(stats)
 		p.ownRequests = requestShapes(requests)
 		return p, nil
 	}
 
 	archives0, indexes0 := b.repo.ArchiveDownloads(), b.repo.IndexDownloads()
-	if err := write(1800); err != nil {
+	if err := write(1800, false); err != nil {
 		return nil, err
 	}
 	var err error
@@ -147,7 +162,7 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 	// Every hub's culling timeout changes: values rendered, validated
 	// against the schema, the chart's templates rendered, cluster-wide
 	// names checked.
-	if err := write(3600); err != nil {
+	if err := write(3600, false); err != nil {
 		return nil, err
 	}
 	for range b.runs {
@@ -181,6 +196,28 @@ func (b *bench) measure(ctx context.Context, k *kind, n int, largest bool) (*res
 		}
 	}
 	r.archives, r.indexes = b.repo.ArchiveDownloads()-archives0, b.repo.IndexDownloads()-indexes0
+	if b.supportRepo != nil && k.name == "twoi2chub" {
+		// The same hubs beside a twoi2chub_cluster_support: the hubs' reads
+		// must stay what they were without it (r.noop), and the support's
+		// own are read from plans that refresh it alone.
+		if err := write(3600, true); err != nil {
+			return nil, err
+		}
+		if r.supportInstall, err = apply("support install"); err != nil {
+			return nil, err
+		}
+		for range b.runs {
+			p, err := planOnce(0)
+			if err != nil {
+				return nil, fmt.Errorf("no-op plan with the support services: %w", err)
+			}
+			r.noopSupport = append(r.noopSupport, p)
+			if p, err = planOnce(0, "TF_CLI_ARGS_plan=-target="+supportAddress); err != nil {
+				return nil, fmt.Errorf("no-op plan of the support services alone: %w", err)
+			}
+			r.supportOwn = append(r.supportOwn, p)
+		}
+	}
 	cmd, out := run(nil, "apply", "-destroy", "-auto-approve", "-input=false", "-no-color", "-parallelism=10")
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("destroy: %v\n%s", err, tail(out.String(), 40))
@@ -244,9 +281,36 @@ func vmHWM(pid int) int64 {
 	return 0
 }
 
-type counts struct{ secrets, all int64 }
+type counts struct{ secrets, reads, all int64 }
 
 var requestLine = regexp.MustCompile(`^apiserver_request_total\{([^}]*)\} ([0-9.e+]+)$`)
+
+// testbedRead tells the reads the provider never makes during a no-op plan
+// from the labels of a request counter: lease renewals (the control plane's
+// heartbeats), the cluster-wide listings of pods, volumes and claims the test
+// bed polls (its volume provisioner and its awaiter), and requests for no
+// resource (/metrics, which the bench reads, and the OpenAPI documents the
+// control plane fetches now and then).
+func testbedRead(labels string) bool {
+	resource := label(labels, "resource")
+	switch {
+	case resource == "" || resource == "leases":
+		return true
+	case resource == "pods" || resource == "persistentvolumes" || resource == "persistentvolumeclaims":
+		return label(labels, "scope") == "cluster" && label(labels, "verb") == "LIST"
+	}
+	return false
+}
+
+// label is the value of one label in a counter's labels (`a="x",b="y"`).
+func label(labels, name string) string {
+	for _, kv := range strings.Split(labels, ",") {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return ""
+}
 
 // requestCounts reads the API server's own request counters.
 func requestCounts(ctx context.Context, client kubernetes.Interface) (counts, error) {
@@ -262,7 +326,12 @@ func requestCounts(ctx context.Context, client kubernetes.Interface) (counts, er
 		}
 		v, _ := strconv.ParseFloat(m[2], 64)
 		c.all += int64(v)
-		if strings.Contains(m[1], `resource="secrets"`) && (strings.Contains(m[1], `verb="GET"`) || strings.Contains(m[1], `verb="LIST"`)) {
+		verb := label(m[1], "verb")
+		read := verb == "GET" || verb == "LIST"
+		if read && !testbedRead(m[1]) {
+			c.reads += int64(v)
+		}
+		if read && label(m[1], "resource") == "secrets" {
 			c.secrets += int64(v)
 		}
 	}
