@@ -29,11 +29,7 @@ rows=(
   "examples/stacks/gke | terraform-provider-google | tofu | -run stack.tftest.hcl:filestore_dns_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.gke.google_container_cluster.this:endpoint"
   "modules/eks         | terraform-provider-aws | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
   "modules/aks         | terraform-provider-azurerm | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
-  # "-": no whole-plan check. plancheck calls the stack as a module, where its own
-  # provider "aws" block applies, and the offline settings (skip_credentials_validation,
-  # skip_requesting_account_id) have no environment variable; `test` uses the
-  # test file's provider block and covers the stack.
-  "examples/stacks/eks | terraform-provider-aws | tofu | -"
+  "examples/stacks/eks | terraform-provider-aws | tofu | -run stack.tftest.hcl:efs_image_gpu -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.eks.aws_eks_cluster.this:endpoint"
   "examples/stacks/aks | terraform-provider-azurerm | tofu | -run stack.tftest.hcl:files_registry_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.aks.azurerm_kubernetes_cluster.this:fqdn"
 )
 
@@ -153,9 +149,13 @@ export TF_CLI_CONFIG_FILE=$work/cli.tfrc CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # stacks planned whole by plancheck (their own provider blocks) get it here.
 unset GOOGLE_APPLICATION_CREDENTIALS GOOGLE_CREDENTIALS
 export GOOGLE_OAUTH_ACCESS_TOKEN=fake
-# AWS: the tests' provider blocks carry fake static keys and skip STS; nothing
-# from the machine's own profile or instance role is read.
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+# AWS: the tests' provider blocks carry fake static keys and skip STS; stacks
+# planned whole (their own provider blocks, which cannot skip STS from the
+# environment) get fake keys here and a loopback stand-in for STS
+# (internal/cmd/stsendpoint). Nothing from the machine's own profile or
+# instance role is read.
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+export AWS_ACCESS_KEY_ID=AKIAOFFLINEPLAN00000 AWS_SECRET_ACCESS_KEY=offline-plan-not-a-secret
 export AWS_EC2_METADATA_DISABLED=true
 # Azure: a managed identity token from a loopback endpoint of our own
 # (internal/cmd/msiendpoint), all-zero IDs, no Azure CLI, no provider
@@ -173,13 +173,16 @@ if [ ${#dirs[@]} -eq 0 ]; then
 fi
 mkdir -p "$work/bin"
 go build -o "$work/bin/" ./internal/cmd/modulelint ./internal/cmd/moduledocs ./internal/cmd/validationcheck \
-  ./internal/cmd/plancheck ./internal/cmd/moduleworkcopy ./internal/cmd/msiendpoint
+  ./internal/cmd/plancheck ./internal/cmd/moduleworkcopy ./internal/cmd/msiendpoint ./internal/cmd/stsendpoint
 "$work/bin/msiendpoint" -url-file "$work/msi-url" &
 msi_pid=$!
-trap 'kill $msi_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 50); do [ -s "$work/msi-url" ] && break; sleep 0.1; done
+"$work/bin/stsendpoint" -url-file "$work/sts-url" &
+sts_pid=$!
+trap 'kill $msi_pid $sts_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/msi-url" ] && [ -s "$work/sts-url" ] && break; sleep 0.1; done
 ARM_MSI_ENDPOINT=$(cat "$work/msi-url")
-export ARM_MSI_ENDPOINT
+AWS_ENDPOINT_URL_STS=$(cat "$work/sts-url")
+export ARM_MSI_ENDPOINT AWS_ENDPOINT_URL_STS
 "$work/bin/modulelint" "${dirs[@]}"
 "$work/bin/moduledocs" -check "${dirs[@]}"
 
