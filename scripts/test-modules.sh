@@ -24,13 +24,13 @@ cd "$root"
 #   directory | cloud provider (a tools/build.sh name) | CLIs | plancheck arguments
 rows=(
   "modules/gke         | terraform-provider-google | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
-  # OpenTofu only: the stack's write-only client secret needs Terraform 1.11,
-  # and the newest Terraform that builds from the module proxy is 1.8.5.
-  "examples/stacks/gke | terraform-provider-google | tofu | -run stack.tftest.hcl:filestore_dns_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.gke.google_container_cluster.this:endpoint"
+  # The stacks' write-only client secret needs Terraform 1.11 or OpenTofu 1.11:
+  # tools/bin/terraform is 1.13.3.
+  "examples/stacks/gke | terraform-provider-google | terraform tofu | -run stack.tftest.hcl:filestore_dns_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.gke.google_container_cluster.this:endpoint"
   "modules/eks         | terraform-provider-aws | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
   "modules/aks         | terraform-provider-azurerm | terraform tofu | -run everything.tftest.hcl:everything -label twoi2chub-community"
-  "examples/stacks/eks | terraform-provider-aws | tofu | -run stack.tftest.hcl:efs_image_gpu -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.eks.aws_eks_cluster.this:endpoint"
-  "examples/stacks/aks | terraform-provider-azurerm | tofu | -run stack.tftest.hcl:files_registry_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.aks.azurerm_kubernetes_cluster.this:fqdn"
+  "examples/stacks/eks | terraform-provider-aws | terraform tofu | -run stack.tftest.hcl:efs_image_gpu -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.eks.aws_eks_cluster.this:endpoint"
+  "examples/stacks/aks | terraform-provider-azurerm | terraform tofu | -run stack.tftest.hcl:files_registry_image -label twoi2chub-community -create twoi2chub_hub.this -create twoi2chub_auth.github -create twoi2chub_user_image.environment[0] -unknown module.aks.azurerm_kubernetes_cluster.this:fqdn"
 )
 
 # Only the rows asked for, if any.
