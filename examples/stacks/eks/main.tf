@@ -88,8 +88,12 @@ resource "twoi2chub_auth" "github" {
 }
 
 resource "twoi2chub_hub" "this" {
-  name      = "hub"
+  # The release is named as its namespace, as 2i2c names each hub, so the
+  # twoi2chub-hub label on its pods and the twoi2chub-hub tag on the cloud
+  # resources above carry the same value in the bill; community labels them too.
+  name      = var.hub_namespace
   namespace = var.hub_namespace
+  community = var.community
   domain    = var.domain
   https     = { mode = "letsencrypt", contact_email = var.contact_email }
   auth      = twoi2chub_auth.github.hub_config

@@ -29,6 +29,11 @@ run "defaults" {
   command = plan
 
   assert {
+    condition     = twoi2chub_hub.this.name == var.hub_namespace && twoi2chub_hub.this.community == var.community
+    error_message = "The hub's release must be named as its namespace and labelled with the community, as the cloud resources' tags are."
+  }
+
+  assert {
     condition     = twoi2chub_hub.this.url == "https://hub.hackweek.example.org/"
     error_message = "The hub is planned, with its URL, while the cluster is still unknown."
   }
